@@ -1,0 +1,578 @@
+package io.cairn.engine.backup;
+
+import io.cairn.engine.BlobId;
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.chunk.FastCdc;
+import io.cairn.engine.fs.PosixFs;
+import io.cairn.engine.fs.RawNames;
+import io.cairn.engine.index.MemIndex;
+import io.cairn.engine.pack.BlobType;
+import io.cairn.engine.repo.BlobWriter;
+import io.cairn.engine.repo.Repository;
+import io.cairn.engine.snapshot.Snapshot;
+import io.cairn.engine.tree.Node;
+import io.cairn.engine.tree.NodeType;
+import io.cairn.engine.tree.TreeCodec;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One backup, read top to bottom as the pipeline it is:
+ * <pre>
+ *   walk (caller thread) ─▶ files queue ─▶ read + chunk (reader thread) ─▶ chunk queue
+ *     ─▶ hash, dedup, compress, encrypt into packs (worker threads) ─▶ upload (BlobWriter)
+ *     ─▶ trees, bottom-up as each directory completes ─▶ index ─▶ snapshot
+ * </pre>
+ * Both queues are bounded, so memory stays bounded whatever the size of a file or tree: at most a
+ * few chunks per worker, the open directories of the walk, and the open packs.
+ *
+ * <p>A file unchanged since the parent snapshot (same type, size, mtime, ctime, inode and device,
+ * all its blobs still indexed) is not read again. A directory's tree is encoded and stored as soon
+ * as its last entry is complete, so unchanged subtrees hash to the tree id already stored.
+ */
+public final class Backup {
+  private static final Object EOF = new Object();
+  private final Repository repo;
+  private final BackupOptions opt;
+  private final BackupProgress progress;
+  private final FastCdc cdc;
+  private final PosixFs fs = new PosixFs();
+  private final Excludes excludes;
+  private final List<Snapshot.FileError> errors = Collections.synchronizedList(new ArrayList<>());
+  private final Map<Integer, BlobId> zeroIds = new ConcurrentHashMap<>();
+  private final BlockingQueue<Object> files = new ArrayBlockingQueue<>(512);
+  private final BlockingQueue<Object> chunks;
+  private MemIndex index;
+  private BlobWriter writer;
+  private volatile Throwable failure;
+  private final CountDownLatch rootDone = new CountDownLatch(1);
+  private volatile BlobId rootTree;
+
+  private final AtomicLong nFiles = new AtomicLong();
+  private final AtomicLong nDirs = new AtomicLong();
+  private final AtomicLong nOthers = new AtomicLong();
+  private final AtomicLong nNew = new AtomicLong();
+  private final AtomicLong nChanged = new AtomicLong();
+  private final AtomicLong nUnmodified = new AtomicLong();
+  private final AtomicLong bytesTotal = new AtomicLong();
+
+  public Backup(Repository repo, BackupOptions opt, BackupProgress progress) {
+    this.repo = repo;
+    this.opt = opt;
+    this.progress = progress == null ? new BackupProgress() : progress;
+    this.cdc = repo.chunker();
+    this.excludes = new Excludes(opt.excludes());
+    this.chunks = new ArrayBlockingQueue<>(opt.workers() * 2);
+  }
+
+  /** The outcome: the saved snapshot, with the per-file errors it lists. */
+  public record Result(Snapshot snapshot) {
+    public boolean complete() {
+      return snapshot.errors().isEmpty();
+    }
+  }
+
+  public Result run() throws IOException {
+    long started = System.nanoTime();
+    Instant time = repo.clock().instant();
+    List<Path> sources = new ArrayList<>();
+    for (Path p : opt.paths()) {
+      Path abs = p.toAbsolutePath().normalize();
+      if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
+        throw new CairnException(ErrorCode.NOT_FOUND, "source path " + abs + " does not exist");
+      }
+      sources.add(abs);
+    }
+    String host = opt.host() != null ? opt.host() : hostname();
+    List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
+    Snapshot parent = findParent(host, paths);
+    index = repo.index();
+    writer = new BlobWriter(repo);
+    List<Thread> threads = new ArrayList<>();
+    try {
+      threads.add(Thread.ofPlatform().name("cairn-reader").start(this::readLoop));
+      for (int i = 0; i < opt.workers(); i++) threads.add(Thread.ofPlatform().name("cairn-worker-" + i).start(this::workLoop));
+      DirJob root = new DirJob(null, -1, null, "/");
+      walkVirtual(root, Path.of("/"), buildTrie(sources), parent == null ? null : parent.treeId());
+      files.put(EOF);
+      while (!rootDone.await(100, TimeUnit.MILLISECONDS)) checkFailure();
+      checkFailure();
+      writer.flush();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("backup interrupted");
+    } finally {
+      for (Thread t : threads) t.interrupt();
+      writer.close();
+    }
+    List<Snapshot.FileError> errs = new ArrayList<>(errors);
+    errs.sort((a, b) -> a.path().compareTo(b.path()));
+    Snapshot.Stats stats = new Snapshot.Stats(nFiles.get(), nDirs.get(), nOthers.get(), nNew.get(), nChanged.get(),
+        nUnmodified.get(), bytesTotal.get(), progress.bytesRead.get(), writer.blobsAdded.get(), writer.bytesAdded.get(),
+        writer.bytesStored.get(), (System.nanoTime() - started) / 1_000_000);
+    Snapshot s = new Snapshot(Snapshot.VERSION, null, time, host, System.getProperty("user.name"), paths, opt.tags(),
+        parent == null ? null : parent.id().toString(), rootTree.toString(), "crash", null, null, null, errs, stats,
+        "cairn " + version());
+    BlobId id = repo.saveSnapshot(s);
+    return new Result(s.withId(id));
+  }
+
+  static String version() {
+    String v = Backup.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  private static String hostname() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  private Snapshot findParent(String host, List<String> paths) throws IOException {
+    if (opt.parent() != null) return repo.resolve(opt.parent());
+    Snapshot best = null;
+    for (Snapshot s : repo.snapshots()) {
+      if (s.host().equals(host) && s.paths().equals(paths)) best = s;
+    }
+    return best;
+  }
+
+  private void checkFailure() throws IOException {
+    Throwable f = failure;
+    if (f == null) return;
+    if (f instanceof IOException io) throw io;
+    if (f instanceof RuntimeException re) throw re;
+    throw new CairnException(ErrorCode.INTERNAL, "backup failed: " + f, f);
+  }
+
+  private void fail(Throwable t) {
+    if (failure == null) failure = t;
+    rootDone.countDown();
+  }
+
+  // ---------------------------------------------------------------- walk
+
+  /** The source paths as a tree of names; a null value marks a source itself. */
+  private static TreeMap<String, Object> buildTrie(List<Path> sources) {
+    TreeMap<String, Object> root = new TreeMap<>();
+    for (Path s : sources) {
+      TreeMap<String, Object> cur = root;
+      int n = s.getNameCount();
+      for (int i = 0; i < n; i++) {
+        String name = RawNames.name(s.getRoot().resolve(s.subpath(0, i + 1)));
+        if (i == n - 1) {
+          cur.put(name, null);
+        } else {
+          Object next = cur.get(name);
+          if (next == null && cur.containsKey(name)) break; // a parent folder is itself a source
+          if (next == null) {
+            next = new TreeMap<String, Object>();
+            cur.put(name, next);
+          }
+          @SuppressWarnings("unchecked")
+          TreeMap<String, Object> t = (TreeMap<String, Object>) next;
+          cur = t;
+        }
+      }
+    }
+    return root;
+  }
+
+  /** Walks the folders above the sources, which hold only the way to the sources. */
+  @SuppressWarnings("unchecked")
+  private void walkVirtual(DirJob job, Path dir, TreeMap<String, Object> trie, BlobId parentTree)
+      throws IOException, InterruptedException {
+    List<Node> prev = parentTree == null ? List.of() : repo.readTree(parentTree);
+    List<String> names = new ArrayList<>(trie.keySet());
+    job.init(names.size());
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i);
+      Path p = RawNames.child(dir, name);
+      Object sub = trie.get(name);
+      Node prevNode = find(prev, name);
+      if (sub == null) {
+        entry(job, i, p, name, prevNode, -1);
+      } else {
+        Node self;
+        try {
+          self = fs.stat(p, name);
+        } catch (IOException e) {
+          throw new CairnException(ErrorCode.IO, "cannot read " + p + ": " + e.getMessage(), e);
+        }
+        DirJob child = new DirJob(job, i, self, p.toString());
+        nDirs.incrementAndGet();
+        walkVirtual(child, p, (TreeMap<String, Object>) sub,
+            prevNode != null && prevNode.type() == NodeType.DIR ? prevNode.subtree() : null);
+      }
+    }
+    job.childDone();
+  }
+
+  private static Node find(List<Node> sorted, String name) {
+    int lo = 0, hi = sorted.size() - 1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      int c = sorted.get(mid).name().compareTo(name);
+      if (c == 0) return sorted.get(mid);
+      if (c < 0) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
+  }
+
+  /** One entry: a folder is walked now; a file is queued for reading unless unchanged. */
+  private void entry(DirJob job, int slot, Path p, String name, Node prev, long rootDev) throws IOException, InterruptedException {
+    checkFailure();
+    if (excludes.excluded(p)) {
+      job.childDone();
+      return;
+    }
+    Node n;
+    try {
+      n = fs.stat(p, name);
+    } catch (NoSuchFileException e) {
+      error(p, "vanished before it could be read");
+      job.childDone();
+      return;
+    } catch (IOException | RuntimeException e) {
+      error(p, "cannot read metadata: " + e.getMessage());
+      job.childDone();
+      return;
+    }
+    progress.current = p.toString();
+    switch (n.type()) {
+      case DIR -> {
+        nDirs.incrementAndGet();
+        DirJob child = new DirJob(job, slot, n, p.toString());
+        long dev = rootDev == -1 ? n.device() : rootDev;
+        if (opt.oneFileSystem() && n.device() != dev) {
+          child.init(0);
+          child.childDone(); // a mount point: recorded, not entered
+          return;
+        }
+        walkDir(child, p, prev != null && prev.type() == NodeType.DIR ? prev.subtree() : null, dev);
+      }
+      case FILE -> {
+        nFiles.incrementAndGet();
+        bytesTotal.addAndGet(n.size());
+        if (prev != null && unchanged(prev, n)) {
+          nUnmodified.incrementAndGet();
+          progress.filesDone.incrementAndGet();
+          progress.bytesDone.addAndGet(n.size());
+          job.set(slot, n.withContent(prev.content()));
+          return;
+        }
+        (prev == null ? nNew : nChanged).incrementAndGet();
+        files.put(new FileJob(job, slot, n, p));
+      }
+      default -> {
+        nOthers.incrementAndGet();
+        job.set(slot, n);
+      }
+    }
+  }
+
+  private boolean unchanged(Node prev, Node n) {
+    if (prev.type() != NodeType.FILE || prev.size() != n.size() || prev.mtimeNanos() != n.mtimeNanos()
+        || prev.ctimeNanos() != n.ctimeNanos() || prev.inode() != n.inode() || prev.device() != n.device()) {
+      return false;
+    }
+    for (BlobId id : prev.content()) if (!writer.known(id)) return false;
+    return true;
+  }
+
+  private void walkDir(DirJob job, Path dir, BlobId parentTree, long rootDev) throws IOException, InterruptedException {
+    List<Path> children = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path c : ds) children.add(c);
+    } catch (IOException e) {
+      error(dir, "cannot list folder: " + e.getMessage());
+    }
+    Integer[] order = new Integer[children.size()];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = i;
+      names.add(RawNames.name(children.get(i)));
+    }
+    Arrays.sort(order, (x, y) -> names.get(x).compareTo(names.get(y)));
+    List<Node> prev;
+    try {
+      prev = parentTree == null ? List.of() : repo.readTree(parentTree);
+    } catch (IOException e) {
+      prev = List.of(); // a damaged parent only costs re-reading
+    }
+    job.init(order.length);
+    for (int i = 0; i < order.length; i++) {
+      String name = names.get(order[i]);
+      entry(job, i, children.get(order[i]), name, find(prev, name), rootDev);
+    }
+    job.childDone();
+  }
+
+  private void error(Path p, String message) {
+    errors.add(new Snapshot.FileError(p.toString(), message));
+    progress.errors.incrementAndGet();
+  }
+
+  // ---------------------------------------------------------------- trees
+
+  /** A folder being built: its entries complete in any order, the last one stores its tree. */
+  private final class DirJob {
+    final DirJob parent;
+    final int slot;
+    final Node self;
+    final String path;
+    Node[] nodes;
+    final AtomicInteger pending = new AtomicInteger(1);
+
+    DirJob(DirJob parent, int slot, Node self, String path) {
+      this.parent = parent;
+      this.slot = slot;
+      this.self = self;
+      this.path = path;
+    }
+
+    void init(int entries) {
+      nodes = new Node[entries];
+      pending.addAndGet(entries);
+    }
+
+    void set(int i, Node n) {
+      nodes[i] = n;
+      childDone();
+    }
+
+    void childDone() {
+      if (pending.decrementAndGet() != 0) return;
+      try {
+        List<Node> list = new ArrayList<>(nodes.length);
+        for (Node n : nodes) if (n != null) list.add(n);
+        byte[] tree = TreeCodec.encode(list);
+        BlobId id = repo.sealer().masterKey().id(tree, 0, tree.length);
+        writer.store(BlobType.TREE, id, tree, 0, tree.length);
+        nodes = null;
+        if (parent == null) {
+          rootTree = id;
+          rootDone.countDown();
+        } else {
+          parent.set(slot, self.withSubtree(id));
+        }
+      } catch (Throwable t) {
+        fail(t);
+      }
+    }
+  }
+
+  /** A file being read: its chunks are hashed and stored in any order, the last one completes it. */
+  private final class FileJob {
+    final DirJob dir;
+    final int slot;
+    final Node meta;
+    final Path path;
+    final List<BlobId> ids = new ArrayList<>();
+    final AtomicInteger pending = new AtomicInteger(1);
+    volatile long size;
+    volatile boolean dropped;
+
+    FileJob(DirJob dir, int slot, Node meta, Path path) {
+      this.dir = dir;
+      this.slot = slot;
+      this.meta = meta;
+      this.path = path;
+    }
+
+    synchronized int addChunk() {
+      ids.add(null);
+      pending.incrementAndGet();
+      return ids.size() - 1;
+    }
+
+    synchronized void setChunk(int i, BlobId id) {
+      ids.set(i, id);
+    }
+
+    void chunkDone() {
+      if (pending.decrementAndGet() != 0) return;
+      progress.filesDone.incrementAndGet();
+      if (dropped) {
+        dir.childDone();
+        return;
+      }
+      List<BlobId> content;
+      synchronized (this) {
+        content = List.copyOf(ids);
+      }
+      Node n = meta.withContent(content);
+      if (size != meta.size()) {
+        n = new Node(n.name(), n.type(), n.mode(), n.uid(), n.gid(), n.user(), n.group(), n.mtimeNanos(), n.ctimeNanos(),
+            n.inode(), n.device(), n.links(), size, content, null, null, 0, n.xattrs());
+      }
+      dir.set(slot, n);
+    }
+  }
+
+  private record Chunk(FileJob file, int index, byte[] data) {}
+
+  // ---------------------------------------------------------------- read and chunk
+
+  private void readLoop() {
+    byte[] buf = new byte[cdc.params().max() * 2];
+    try {
+      while (true) {
+        Object o = files.take();
+        if (o == EOF) break;
+        readFile((FileJob) o, buf);
+      }
+      for (int i = 0; i < opt.workers(); i++) chunks.put(EOF);
+    } catch (InterruptedException e) {
+      // stopped
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
+  private void readFile(FileJob f, byte[] buf) throws InterruptedException {
+    progress.current = f.path.toString();
+    long total = 0;
+    boolean grew = false;
+    try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      int min = cdc.params().min();
+      long expected = f.meta.size();
+      if (expected <= min) {
+        // small file: one chunk, read straight into an exact-size array
+        byte[] data = new byte[(int) expected];
+        ByteBuffer bb = ByteBuffer.wrap(data);
+        while (bb.hasRemaining() && ch.read(bb) >= 0) {}
+        int n = bb.position();
+        if (n > 0) submit(f, n == data.length ? data : Arrays.copyOf(data, n));
+        total = n;
+        grew = n == data.length && ch.read(ByteBuffer.allocate(1)) > 0;
+      } else {
+        int start = 0, end = 0;
+        boolean eof = false;
+        int max = cdc.params().max();
+        while (true) {
+          if (!eof && end - start < max) {
+            if (start > 0) {
+              System.arraycopy(buf, start, buf, 0, end - start);
+              end -= start;
+              start = 0;
+            }
+            ByteBuffer bb = ByteBuffer.wrap(buf, end, buf.length - end);
+            while (bb.hasRemaining()) {
+              int r = ch.read(bb);
+              if (r < 0) {
+                eof = true;
+                break;
+              }
+            }
+            progress.bytesRead.addAndGet(bb.position() - end);
+            end = bb.position();
+          }
+          if (end == start) break;
+          int n = cdc.cut(buf, start, end - start);
+          if (!eof && n == end - start && n < max) continue; // need more data to decide
+          submit(f, Arrays.copyOfRange(buf, start, start + n));
+          total += n;
+          progress.bytesDone.addAndGet(n);
+          start += n;
+        }
+      }
+    } catch (NoSuchFileException e) {
+      error(f.path, "vanished before it could be read");
+      f.dropped = true;
+    } catch (AccessDeniedException e) {
+      error(f.path, "permission denied; not backed up");
+      f.dropped = true;
+    } catch (IOException e) {
+      error(f.path, "read failed: " + e.getMessage() + "; not backed up");
+      f.dropped = true;
+    }
+    if (!f.dropped) {
+      try {
+        Node now = fs.stat(f.path, f.meta.name());
+        if (grew || now.size() != f.meta.size() || now.mtimeNanos() != f.meta.mtimeNanos()) {
+          error(f.path, "changed while being read; the saved copy may mix old and new content");
+        }
+      } catch (IOException e) {
+        error(f.path, "vanished while being read; the saved copy is what was read");
+      }
+      f.size = total;
+    }
+    f.chunkDone();
+  }
+
+  private void submit(FileJob f, byte[] data) throws InterruptedException {
+    int idx = f.addChunk();
+    if (f.meta.size() <= cdc.params().min()) progress.bytesDone.addAndGet(data.length);
+    if (f.meta.size() <= cdc.params().min()) progress.bytesRead.addAndGet(data.length);
+    while (!chunks.offer(new Chunk(f, idx, data), 100, TimeUnit.MILLISECONDS)) {
+      if (failure != null) throw new InterruptedException("backup failed");
+    }
+  }
+
+  // ---------------------------------------------------------------- hash, dedup, compress, encrypt
+
+  private void workLoop() {
+    try {
+      while (true) {
+        Object o = chunks.take();
+        if (o == EOF) return;
+        Chunk c = (Chunk) o;
+        byte[] d = c.data();
+        BlobId id = zeroId(d);
+        if (id == null) id = repo.sealer().masterKey().id(d, 0, d.length);
+        writer.store(BlobType.DATA, id, d, 0, d.length);
+        c.file().setChunk(c.index(), id);
+        c.file().chunkDone();
+      }
+    } catch (InterruptedException e) {
+      // stopped
+    } catch (Throwable t) {
+      fail(t);
+    }
+  }
+
+  private static final byte[] ZEROS = new byte[64 * 1024];
+
+  /** All-zero chunks (sparse files, disk images) are common and long: hash each length once. */
+  private BlobId zeroId(byte[] d) {
+    if (d.length < 4096) return null;
+    for (int off = 0; off < d.length; off += ZEROS.length) {
+      int n = Math.min(ZEROS.length, d.length - off);
+      if (Arrays.mismatch(d, off, off + n, ZEROS, 0, n) >= 0) return null;
+    }
+    return zeroIds.computeIfAbsent(d.length, len -> repo.sealer().masterKey().id(d, 0, len));
+  }
+
+  static boolean sameContent(List<BlobId> a, List<BlobId> b) {
+    return Objects.equals(a, b);
+  }
+}

@@ -1,0 +1,85 @@
+package io.cairn.engine.chunk;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * FastCDC content-defined chunking with normalized chunking (level 1) and cut-point skipping.
+ *
+ * <p>A gear hash {@code h = (h << 1) + G[byte]} rolls over the input; bit k of h depends on the
+ * last k+1 bytes only, so a boundary depends on the 64 bytes before it and chunking
+ * resynchronizes shortly after an insertion or deletion. Below {@code min} no boundary is sought.
+ * Between {@code min} and {@code avg} the stricter mask (log2(avg)+1 bits) applies, after it the
+ * looser one (log2(avg)-1 bits), which narrows the size distribution around {@code avg}. The
+ * gear table G is derived from the repository's secret seed, so boundaries (and so chunk sizes)
+ * do not reveal content to someone without the key.
+ */
+public final class FastCdc {
+  private final long[] gear = new long[256];
+  private final int min;
+  private final int avg;
+  private final int max;
+  private final long maskS;
+  private final long maskL;
+
+  public FastCdc(ChunkerParams p, byte[] seed) {
+    this.min = p.min();
+    this.avg = p.avg();
+    this.max = p.max();
+    int bits = Integer.numberOfTrailingZeros(avg);
+    this.maskS = topBits(bits + 1);
+    this.maskL = topBits(bits - 1);
+    fillGear(seed);
+  }
+
+  public ChunkerParams params() {
+    return new ChunkerParams(min, avg, max);
+  }
+
+  private static long topBits(int n) {
+    return n <= 0 ? 0 : -1L << (64 - n);
+  }
+
+  private void fillGear(byte[] seed) {
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      ByteBuffer out = ByteBuffer.allocate(256 * 8);
+      for (int counter = 0; out.hasRemaining(); counter++) {
+        sha.update("cairn gear table v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        sha.update(seed);
+        sha.update(new byte[] {(byte) (counter >>> 8), (byte) counter});
+        out.put(sha.digest());
+      }
+      out.flip();
+      for (int i = 0; i < 256; i++) gear[i] = out.getLong();
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The length of the next chunk starting at {@code buf[off]}, given {@code len} available bytes.
+   * Unless the input ends there, the caller must provide at least {@code max} bytes when it has them;
+   * if {@code len <= min} the whole rest is one chunk.
+   */
+  public int cut(byte[] buf, int off, int len) {
+    if (len <= min) return len;
+    int end = Math.min(len, max);
+    int normal = Math.min(end, avg);
+    long h = 0;
+    int i = min;
+    final long[] g = gear;
+    final long ms = maskS;
+    for (; i < normal; i++) {
+      h = (h << 1) + g[buf[off + i] & 0xff];
+      if ((h & ms) == 0) return i + 1;
+    }
+    final long ml = maskL;
+    for (; i < end; i++) {
+      h = (h << 1) + g[buf[off + i] & 0xff];
+      if ((h & ml) == 0) return i + 1;
+    }
+    return end;
+  }
+}

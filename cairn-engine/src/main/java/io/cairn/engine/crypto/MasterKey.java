@@ -1,0 +1,78 @@
+package io.cairn.engine.crypto;
+
+import io.cairn.engine.BlobId;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The repository secret: an AES-256 key for encryption, an HMAC-SHA-256 key for content ids, and
+ * a seed for the chunker's gear table (so chunk boundaries leak nothing about content). It is only
+ * ever stored wrapped by a key slot ({@link KeyFile}).
+ */
+public final class MasterKey {
+  public static final int SIZE = 96;
+  private final byte[] encKey;
+  private final byte[] idKey;
+  private final byte[] chunkerSeed;
+  private final ThreadLocal<Mac> idMac;
+  private final ThreadLocal<Mac> kdfMac;
+
+  private MasterKey(byte[] raw) {
+    if (raw.length != SIZE) throw new IllegalArgumentException("master key must be " + SIZE + " bytes");
+    encKey = Arrays.copyOfRange(raw, 0, 32);
+    idKey = Arrays.copyOfRange(raw, 32, 64);
+    chunkerSeed = Arrays.copyOfRange(raw, 64, 96);
+    idMac = ThreadLocal.withInitial(() -> hmac(idKey));
+    kdfMac = ThreadLocal.withInitial(() -> hmac(encKey));
+  }
+
+  public static MasterKey generate(SecureRandom random) {
+    byte[] raw = new byte[SIZE];
+    random.nextBytes(raw);
+    return new MasterKey(raw);
+  }
+
+  public static MasterKey fromBytes(byte[] raw) {
+    return new MasterKey(raw);
+  }
+
+  public byte[] toBytes() {
+    byte[] out = new byte[SIZE];
+    System.arraycopy(encKey, 0, out, 0, 32);
+    System.arraycopy(idKey, 0, out, 32, 32);
+    System.arraycopy(chunkerSeed, 0, out, 64, 32);
+    return out;
+  }
+
+  public byte[] chunkerSeed() {
+    return chunkerSeed.clone();
+  }
+
+  /** The content id of {@code len} bytes of plaintext. */
+  public BlobId id(byte[] data, int off, int len) {
+    Mac m = idMac.get();
+    m.update(data, off, len);
+    return BlobId.fromBytes(m.doFinal(), 0);
+  }
+
+  /** A subkey for one object or pack: HMAC-SHA-256(encKey, label || salt). */
+  byte[] subkey(byte label, byte[] salt) {
+    Mac m = kdfMac.get();
+    m.update(label);
+    m.update(salt);
+    return m.doFinal();
+  }
+
+  static Mac hmac(byte[] key) {
+    try {
+      Mac m = Mac.getInstance("HmacSHA256");
+      m.init(new SecretKeySpec(key, "HmacSHA256"));
+      return m;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("this JDK lacks HmacSHA256", e);
+    }
+  }
+}

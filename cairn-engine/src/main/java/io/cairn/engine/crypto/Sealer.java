@@ -1,0 +1,99 @@
+package io.cairn.engine.crypto;
+
+import io.cairn.engine.CorruptObjectException;
+import io.cairn.engine.UnsupportedFormatVersionException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+
+/**
+ * Encrypts whole repository objects (config, index, snapshot) and blobs inside packs.
+ *
+ * <p>Sealed object, format version 1 (docs/repository-format.md, "Sealed objects"):
+ * <pre>
+ *   magic "CAIRN" (5) | kind (1) | version (1) = 1 | salt (16) | AES-256-GCM(ciphertext) | tag (16)
+ * </pre>
+ * The key is HMAC-SHA-256(encKey, 'O' || salt), unique per object, so the nonce is all zero. The
+ * 23-byte header is the associated data: changing kind or version fails authentication.
+ *
+ * <p>Blobs in a pack use the pack key HMAC-SHA-256(encKey, 'P' || packSalt) and the nonce
+ * 0x00000000 || offset-in-pack (8 bytes, big-endian), unique within the pack. Their associated data
+ * is type (1) || compression (1) || blob id (32), binding each ciphertext to its id.
+ */
+public final class Sealer {
+  public static final byte[] MAGIC = {'C', 'A', 'I', 'R', 'N'};
+  public static final int VERSION = 1;
+  public static final int HEADER = 5 + 1 + 1 + 16;
+  public static final int OVERHEAD = HEADER + Aead.TAG;
+  public static final int BLOB_OVERHEAD = Aead.TAG;
+  public static final int PACK_SALT = 32;
+
+  private final MasterKey key;
+  private final SecureRandom random;
+
+  public Sealer(MasterKey key, SecureRandom random) {
+    this.key = key;
+    this.random = random;
+  }
+
+  public MasterKey masterKey() {
+    return key;
+  }
+
+  public byte[] seal(char kind, byte[] plain) {
+    byte[] out = new byte[HEADER + plain.length + Aead.TAG];
+    System.arraycopy(MAGIC, 0, out, 0, 5);
+    out[5] = (byte) kind;
+    out[6] = VERSION;
+    byte[] salt = new byte[16];
+    random.nextBytes(salt);
+    System.arraycopy(salt, 0, out, 7, 16);
+    Aead.seal(key.subkey((byte) 'O', salt), new byte[Aead.NONCE], Arrays.copyOf(out, HEADER), plain, 0, plain.length, out, HEADER);
+    return out;
+  }
+
+  /** Checks magic, kind and version, then decrypts. */
+  public byte[] open(String name, char kind, byte[] sealed) throws CorruptObjectException {
+    if (sealed.length < OVERHEAD || !Arrays.equals(sealed, 0, 5, MAGIC, 0, 5)) {
+      throw new CorruptObjectException(name, "not a Cairn object (bad magic)");
+    }
+    if (sealed[5] != (byte) kind) {
+      throw new CorruptObjectException(name, "is a '" + (char) sealed[5] + "' object, expected '" + kind + "'");
+    }
+    if (sealed[6] != VERSION) {
+      throw new UnsupportedFormatVersionException(name, "object format", sealed[6] & 0xff, VERSION);
+    }
+    byte[] salt = Arrays.copyOfRange(sealed, 7, 23);
+    byte[] plain = Aead.open(key.subkey((byte) 'O', salt), new byte[Aead.NONCE], Arrays.copyOf(sealed, HEADER), sealed,
+        HEADER, sealed.length - HEADER);
+    if (plain == null) {
+      throw new CorruptObjectException(name, "fails authentication (corrupt, or not written with this repository's key)");
+    }
+    return plain;
+  }
+
+  public byte[] newPackSalt() {
+    byte[] salt = new byte[PACK_SALT];
+    random.nextBytes(salt);
+    return salt;
+  }
+
+  public byte[] packKey(byte[] packSalt) {
+    return key.subkey((byte) 'P', packSalt);
+  }
+
+  /** Encrypts a blob payload to dst at dstOff (the blob's offset in its pack is {@code packOffset}). */
+  public int sealBlob(byte[] packKey, long packOffset, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
+    return Aead.seal(packKey, nonce(packOffset), aad, src, off, len, dst, dstOff);
+  }
+
+  /** Decrypts a blob payload, or returns null when authentication fails. */
+  public byte[] openBlob(byte[] packKey, long packOffset, byte[] aad, byte[] src, int off, int len) {
+    return Aead.open(packKey, nonce(packOffset), aad, src, off, len);
+  }
+
+  private static byte[] nonce(long packOffset) {
+    byte[] n = new byte[Aead.NONCE];
+    for (int i = 0; i < 8; i++) n[4 + i] = (byte) (packOffset >>> (56 - 8 * i));
+    return n;
+  }
+}

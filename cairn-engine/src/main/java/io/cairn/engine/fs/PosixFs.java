@@ -1,0 +1,156 @@
+package io.cairn.engine.fs;
+
+import io.cairn.engine.tree.Node;
+import io.cairn.engine.tree.NodeType;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * POSIX metadata through the JDK's "unix" attribute view: read into {@link Node}s on backup,
+ * applied to restored files. FIFOs and device nodes are created with mkfifo/mknod.
+ */
+public final class PosixFs {
+  private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
+  private static final String ATTRS = "unix:mode,ino,dev,rdev,nlink,uid,gid,ctime,size,lastModifiedTime";
+  private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+  private final Map<Integer, String> users = new ConcurrentHashMap<>();
+  private final Map<Integer, String> groups = new ConcurrentHashMap<>();
+
+  public static boolean isRoot() {
+    return ROOT;
+  }
+
+  /** Reads a path's metadata (not following symlinks) into a node without content. */
+  public Node stat(Path p, String byteName) throws IOException {
+    Map<String, Object> a = Files.readAttributes(p, ATTRS, NOFOLLOW);
+    int rawMode = (Integer) a.get("mode");
+    NodeType type = typeOf(rawMode);
+    int uid = (Integer) a.get("uid");
+    int gid = (Integer) a.get("gid");
+    String user = users.computeIfAbsent(uid, u -> ownerName(p, true));
+    String group = groups.computeIfAbsent(gid, g -> ownerName(p, false));
+    long mtime = nanos((FileTime) a.get("lastModifiedTime"));
+    long ctime = nanos((FileTime) a.get("ctime"));
+    long size = type == NodeType.FILE ? (Long) a.get("size") : 0;
+    String target = null;
+    if (type == NodeType.SYMLINK) target = RawNames.bytesOf(Files.readSymbolicLink(p));
+    SortedMap<String, String> xattrs = (type == NodeType.FILE || type == NodeType.DIR) ? readXattrs(p) : null;
+    long rdev = (type == NodeType.CHAR_DEVICE || type == NodeType.BLOCK_DEVICE) ? (Long) a.get("rdev") : 0;
+    return new Node(byteName, type, rawMode & 07777, uid, gid, user, group, mtime, ctime, (Long) a.get("ino"),
+        (Long) a.get("dev"), (Integer) a.get("nlink"), size, null, null, target, rdev, xattrs);
+  }
+
+  private static String ownerName(Path p, boolean user) {
+    try {
+      if (user) return Files.getOwner(p, NOFOLLOW).getName();
+      return Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, NOFOLLOW).group().getName();
+    } catch (IOException | UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  static NodeType typeOf(int mode) {
+    return switch (mode & 0170000) {
+      case 0100000 -> NodeType.FILE;
+      case 0040000 -> NodeType.DIR;
+      case 0120000 -> NodeType.SYMLINK;
+      case 0010000 -> NodeType.FIFO;
+      case 0020000 -> NodeType.CHAR_DEVICE;
+      case 0060000 -> NodeType.BLOCK_DEVICE;
+      case 0140000 -> NodeType.SOCKET;
+      default -> throw new IllegalArgumentException("unknown file type in mode " + Integer.toOctalString(mode));
+    };
+  }
+
+  public static long nanos(FileTime t) {
+    Instant i = t.toInstant();
+    return i.getEpochSecond() * 1_000_000_000L + i.getNano();
+  }
+
+  public static FileTime fileTime(long nanos) {
+    return FileTime.from(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L)));
+  }
+
+  /** User-namespace extended attributes (names without the "user." prefix), as byte strings. */
+  static SortedMap<String, String> readXattrs(Path p) {
+    UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class, NOFOLLOW);
+    if (v == null) return null;
+    try {
+      List<String> names = v.list();
+      if (names.isEmpty()) return null;
+      TreeMap<String, String> out = new TreeMap<>();
+      for (String n : names) {
+        ByteBuffer b = ByteBuffer.allocate(v.size(n));
+        v.read(n, b);
+        out.put(Node.bytesOf(n), new String(b.array(), 0, b.position(), StandardCharsets.ISO_8859_1));
+      }
+      return out;
+    } catch (IOException | UnsupportedOperationException e) {
+      return null; // file system without xattr support
+    }
+  }
+
+  /** Creates a FIFO or device node. Device nodes need root; returns false when skipped for that reason. */
+  public static boolean makeSpecial(Path p, Node n) throws IOException {
+    List<String> cmd;
+    String mode = Integer.toOctalString(n.mode() & 07777);
+    Path tmp = p.resolveSibling(".cairn-special-" + Long.toHexString(System.nanoTime()));
+    switch (n.type()) {
+      case FIFO -> cmd = List.of("mkfifo", "-m", mode, tmp.toString());
+      case CHAR_DEVICE, BLOCK_DEVICE -> {
+        if (!ROOT) return false;
+        long r = n.rdev();
+        long major = ((r >>> 8) & 0xfff) | ((r >>> 32) & ~0xfffL);
+        long minor = (r & 0xff) | ((r >>> 12) & ~0xffL);
+        cmd = List.of("mknod", "-m", mode, tmp.toString(), n.type() == NodeType.CHAR_DEVICE ? "c" : "b",
+            Long.toString(major), Long.toString(minor));
+      }
+      default -> throw new IllegalArgumentException("not a special file: " + n.type());
+    }
+    Processes.Result r = Processes.run(cmd, Duration.ofSeconds(30));
+    if (r.exitCode() != 0) throw new IOException(cmd.get(0) + " failed for " + p + ": " + r.stderr());
+    Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    return true;
+  }
+
+  /**
+   * Applies owner (when root), mode, xattrs and mtime, in that order (chown clears setuid bits,
+   * and every later change would touch mtime).
+   */
+  public static void applyMetadata(Path p, Node n) throws IOException {
+    boolean link = n.type() == NodeType.SYMLINK;
+    if (ROOT) {
+      Files.setAttribute(p, "unix:uid", n.uid(), NOFOLLOW);
+      Files.setAttribute(p, "unix:gid", n.gid(), NOFOLLOW);
+    }
+    if (!link) {
+      Files.setAttribute(p, "unix:mode", n.mode() & 07777);
+      if (!n.xattrs().isEmpty()) {
+        UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
+        for (Map.Entry<String, String> x : n.xattrs().entrySet()) {
+          v.write(Node.display(x.getKey()), ByteBuffer.wrap(x.getValue().getBytes(StandardCharsets.ISO_8859_1)));
+        }
+      }
+    }
+    BasicFileAttributeView bv = Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW);
+    try {
+      bv.setTimes(fileTime(n.mtimeNanos()), null, null);
+    } catch (IOException e) {
+      if (!link) throw e; // some systems cannot set a symlink's times
+    }
+  }
+}

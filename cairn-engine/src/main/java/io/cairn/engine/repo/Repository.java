@@ -1,0 +1,362 @@
+package io.cairn.engine.repo;
+
+import com.github.luben.zstd.ZstdDecompressCtx;
+import io.cairn.engine.BlobId;
+import io.cairn.engine.CairnException;
+import io.cairn.engine.CorruptObjectException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.Json;
+import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.UnsupportedFormatVersionException;
+import io.cairn.engine.chunk.ChunkerParams;
+import io.cairn.engine.chunk.FastCdc;
+import io.cairn.engine.crypto.KeyFile;
+import io.cairn.engine.crypto.MasterKey;
+import io.cairn.engine.crypto.Sealer;
+import io.cairn.engine.index.IndexFormat;
+import io.cairn.engine.index.MemIndex;
+import io.cairn.engine.pack.BlobType;
+import io.cairn.engine.pack.Compression;
+import io.cairn.engine.pack.PackEntry;
+import io.cairn.engine.pack.PackFormat;
+import io.cairn.engine.snapshot.Snapshot;
+import io.cairn.engine.store.ObjectInfo;
+import io.cairn.engine.store.ObjectStore;
+import io.cairn.engine.tree.Node;
+import io.cairn.engine.tree.TreeCodec;
+import java.io.Closeable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An open repository: the store, its key, its settings and (loaded on first use) its index.
+ *
+ * <p>Object layout (docs/repository-format.md): {@code config}, {@code keys/<id>},
+ * {@code data/<2 hex>/<pack id>}, {@code index/<id>}, {@code snapshots/<id>}. A repository plus
+ * one of its passwords is all it takes to list and restore everything in it.
+ */
+public final class Repository implements Closeable {
+  public static final String CONFIG = "config";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final ObjectStore store;
+  private final RepoConfig config;
+  private final Sealer sealer;
+  private final FastCdc chunker;
+  private final InstantSource clock;
+  private volatile MemIndex index;
+  private final Map<BlobId, byte[]> packKeys = new ConcurrentHashMap<>();
+  private final Map<BlobId, List<Node>> treeCache = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<BlobId, List<Node>> e) {
+      return size() > 256;
+    }
+  });
+  private static final ThreadLocal<ZstdDecompressCtx> UNZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+  private Repository(ObjectStore store, RepoConfig config, MasterKey key, InstantSource clock) {
+    this.store = store;
+    this.config = config;
+    this.sealer = new Sealer(key, RANDOM);
+    this.chunker = new FastCdc(config.chunker(), key.chunkerSeed());
+    this.clock = clock;
+  }
+
+  /** Creates a repository in an empty location. */
+  public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
+      KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
+    if (store.stat(CONFIG).isPresent() || !store.list("keys/").isEmpty()) {
+      throw new CairnException(ErrorCode.CONFLICT, "a repository already exists at " + store.location());
+    }
+    MasterKey key = MasterKey.generate(RANDOM);
+    Instant now = clock.instant();
+    byte[] rid = new byte[16];
+    RANDOM.nextBytes(rid);
+    RepoConfig cfg = new RepoConfig(RepoConfig.VERSION, HexFormat.of().formatHex(rid), now, chunker, packSize, level);
+    KeyFile kf = KeyFile.create(key, password, kdf, RANDOM, now, hostname(), System.getProperty("user.name"));
+    Sealer s = new Sealer(key, RANDOM);
+    // key first, then config: a location without config is not (yet) a repository
+    store.put("keys/" + randomHex(), kf.toJson());
+    byte[] sealed = s.seal('C', Json.MAPPER.writeValueAsBytes(cfg));
+    store.put(CONFIG, sealed, 0, sealed.length, false);
+    return new Repository(store, cfg, key, clock);
+  }
+
+  /** Opens a repository: checks the config's format, then tries each key slot. */
+  public static Repository open(ObjectStore store, char[] password, InstantSource clock) throws IOException {
+    byte[] sealedConfig;
+    try {
+      sealedConfig = store.get(CONFIG);
+    } catch (MissingObjectException e) {
+      throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + store.location()
+          + " (no config object); check --repo / CAIRN_REPO, or create one with 'cairn init'");
+    }
+    if (sealedConfig.length >= 7 && Arrays.equals(sealedConfig, 0, 5, Sealer.MAGIC, 0, 5) && sealedConfig[6] != Sealer.VERSION) {
+      throw new UnsupportedFormatVersionException("repository " + store.location(), "format", sealedConfig[6] & 0xff,
+          Sealer.VERSION);
+    }
+    List<ObjectInfo> keys = store.list("keys/");
+    if (keys.isEmpty()) {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "repository " + store.location() + " has no key slots (keys/ is empty)");
+    }
+    MasterKey key = null;
+    for (ObjectInfo k : keys) {
+      KeyFile kf = KeyFile.parse(k.key(), store.get(k.key()));
+      key = kf.open(password);
+      if (key != null) break;
+    }
+    if (key == null) {
+      throw new CairnException(ErrorCode.WRONG_PASSWORD, "wrong password for repository " + store.location()
+          + ": none of its " + keys.size() + " key slot(s) opens with it");
+    }
+    Sealer s = new Sealer(key, RANDOM);
+    byte[] plain;
+    try {
+      plain = s.open(CONFIG, 'C', sealedConfig);
+    } catch (CorruptObjectException e) {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "the config of repository " + store.location() + " is damaged: "
+          + e.getMessage(), e);
+    }
+    RepoConfig cfg = Json.MAPPER.readValue(plain, RepoConfig.class);
+    if (cfg.version() != RepoConfig.VERSION) {
+      throw new UnsupportedFormatVersionException("repository " + store.location(), "format", cfg.version(), RepoConfig.VERSION);
+    }
+    return new Repository(store, cfg, key, clock);
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  public RepoConfig config() {
+    return config;
+  }
+
+  public Sealer sealer() {
+    return sealer;
+  }
+
+  public FastCdc chunker() {
+    return chunker;
+  }
+
+  public InstantSource clock() {
+    return clock;
+  }
+
+  public static String packKey(BlobId pack) {
+    String h = pack.toString();
+    return "data/" + h.substring(0, 2) + "/" + h;
+  }
+
+  public static BlobId packIdOf(String key) {
+    return BlobId.fromHex(key.substring(key.lastIndexOf('/') + 1));
+  }
+
+  static String randomHex() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  static String hostname() {
+    String h = System.getenv("HOSTNAME");
+    if (h != null && !h.isBlank()) return h;
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  /** The index, loaded from every index object on first use. */
+  public MemIndex index() throws IOException {
+    MemIndex i = index;
+    if (i == null) {
+      synchronized (this) {
+        if (index == null) index = loadIndex();
+        i = index;
+      }
+    }
+    return i;
+  }
+
+  private MemIndex loadIndex() throws IOException {
+    MemIndex idx = new MemIndex();
+    for (ObjectInfo o : store.list("index/")) {
+      byte[] plain;
+      try {
+        plain = sealer.open(o.key(), 'I', store.get(o.key()));
+        for (IndexFormat.PackBlobs pb : IndexFormat.decode(o.key(), plain)) idx.load(pb.pack(), pb.entries());
+      } catch (CorruptObjectException e) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + o.key() + " is damaged: " + e.getMessage()
+            + "; the data is intact in the packs, and 'cairn repair index' (coming with repository maintenance) rebuilds it", e);
+      } catch (MissingObjectException e) {
+        continue; // removed while listing
+      }
+    }
+    idx.seal();
+    return idx;
+  }
+
+  /** Stores an index object describing packs already stored. */
+  public BlobId saveIndex(Map<BlobId, List<PackEntry>> packs) throws IOException {
+    byte[] plain = IndexFormat.encode(List.of(), packs);
+    byte[] sealed = sealer.seal('I', plain);
+    BlobId id = sealer.masterKey().id(plain, 0, plain.length);
+    store.put("index/" + id, sealed, 0, sealed.length, true);
+    return id;
+  }
+
+  /** The pack key of a pack, read from its header once. */
+  public byte[] packKeyOf(BlobId pack) throws IOException {
+    byte[] k = packKeys.get(pack);
+    if (k == null) {
+      String key = packKey(pack);
+      byte[] header = store.get(key, 0, PackFormat.HEADER);
+      k = sealer.packKey(PackFormat.readHeader(key, header));
+      packKeys.put(pack, k);
+    }
+    return k;
+  }
+
+  /** Reads, decrypts, decompresses and verifies a blob. */
+  public byte[] readBlob(BlobId id) throws IOException {
+    MemIndex.Location loc = index().lookup(id);
+    if (loc == null) throw new MissingObjectException("blob " + id + " (not in the index)");
+    PackEntry e = loc.entry();
+    String key = packKey(loc.pack());
+    byte[] stored = store.get(key, e.offset(), e.length());
+    if (stored.length != e.length()) {
+      throw new CorruptObjectException("pack " + loc.pack() + " blob " + id, "pack is truncated");
+    }
+    return decodeBlob(loc.pack(), e, stored, 0);
+  }
+
+  /** Decrypts, decompresses and verifies one blob whose stored bytes are at {@code src[off]}. */
+  public byte[] decodeBlob(BlobId pack, PackEntry e, byte[] src, int off) throws IOException {
+    String name = "pack " + pack + " blob " + e.id();
+    byte[] payload = sealer.openBlob(packKeyOf(pack), e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src,
+        off, e.length());
+    if (payload == null) throw new CorruptObjectException(name, "fails authentication (damaged)");
+    byte[] plain;
+    if (e.compression() == Compression.ZSTD) {
+      plain = new byte[e.rawLength()];
+      int n;
+      try {
+        n = UNZSTD.get().decompressByteArray(plain, 0, plain.length, payload, 0, payload.length);
+      } catch (RuntimeException ex) {
+        throw new CorruptObjectException(name, "does not decompress: " + ex.getMessage(), ex);
+      }
+      if (n != plain.length) throw new CorruptObjectException(name, "decompresses to " + n + " bytes, expected " + plain.length);
+    } else {
+      plain = payload;
+    }
+    if (!sealer.masterKey().id(plain, 0, plain.length).equals(e.id())) {
+      throw new CorruptObjectException(name, "content does not match its id");
+    }
+    return plain;
+  }
+
+  public List<Node> readTree(BlobId id) throws IOException {
+    List<Node> t = treeCache.get(id);
+    if (t == null) {
+      t = TreeCodec.decode("tree " + id, readBlob(id));
+      treeCache.put(id, t);
+    }
+    return t;
+  }
+
+  public BlobId saveSnapshot(Snapshot s) throws IOException {
+    byte[] plain = Json.MAPPER.writeValueAsBytes(s);
+    BlobId id = sealer.masterKey().id(plain, 0, plain.length);
+    byte[] sealed = sealer.seal('S', plain);
+    store.put("snapshots/" + id, sealed, 0, sealed.length, true);
+    return id;
+  }
+
+  public Snapshot loadSnapshot(BlobId id) throws IOException {
+    String key = "snapshots/" + id;
+    byte[] plain = sealer.open(key, 'S', store.get(key));
+    Snapshot s = Json.MAPPER.readValue(plain, Snapshot.class);
+    if (s.version() != Snapshot.VERSION) throw new UnsupportedFormatVersionException(key, "snapshot format", s.version(), Snapshot.VERSION);
+    return s.withId(id);
+  }
+
+  /** Every snapshot, oldest first. A damaged snapshot object is reported, not skipped silently. */
+  public List<Snapshot> snapshots() throws IOException {
+    List<Snapshot> out = new ArrayList<>();
+    for (ObjectInfo o : store.list("snapshots/")) {
+      String hex = o.key().substring("snapshots/".length());
+      try {
+        out.add(loadSnapshot(BlobId.fromHex(hex)));
+      } catch (MissingObjectException gone) {
+        // forgotten while listing
+      } catch (CorruptObjectException | IllegalArgumentException e) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "snapshot object " + o.key() + " is damaged: " + e.getMessage(), e);
+      }
+    }
+    out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().toString()));
+    return out;
+  }
+
+  /** Resolves an id, a unique id prefix, or "latest" (optionally among snapshots of given paths/host). */
+  public Snapshot resolve(String ref) throws IOException {
+    List<Snapshot> all = snapshots();
+    if (ref.equals("latest")) {
+      if (all.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "repository " + store.location() + " has no snapshots yet");
+      return all.get(all.size() - 1);
+    }
+    if (!ref.matches("[0-9a-f]{1,64}")) {
+      throw new CairnException(ErrorCode.USAGE, "'" + ref + "' is not a snapshot id, id prefix or 'latest'");
+    }
+    List<Snapshot> m = all.stream().filter(s -> s.id().toString().startsWith(ref)).toList();
+    if (m.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "no snapshot " + ref + " in " + store.location());
+    if (m.size() > 1) throw new CairnException(ErrorCode.USAGE, "snapshot prefix " + ref + " is ambiguous (" + m.size() + " match); give more digits");
+    return m.get(0);
+  }
+
+  /** Finds the node at a slash-separated path below a tree; the root itself for "" or "/". */
+  public Node findNode(BlobId root, String path) throws IOException {
+    Node cur = new Node("root", io.cairn.engine.tree.NodeType.DIR, 0755, 0, 0, null, null, 0, 0, 0, 0, 1, 0, null, root, null,
+        0, null);
+    for (String part : path.split("/")) {
+      if (part.isEmpty()) continue;
+      if (cur.type() != io.cairn.engine.tree.NodeType.DIR) return null;
+      String want = Node.bytesOf(part);
+      Node next = null;
+      for (Node n : readTree(cur.subtree())) {
+        if (n.name().equals(want)) {
+          next = n;
+          break;
+        }
+      }
+      if (next == null) return null;
+      cur = next;
+    }
+    return cur;
+  }
+
+  @Override
+  public void close() throws IOException {
+    store.close();
+  }
+
+  /** A blob's plaintext type check helper for callers that know what they expect. */
+  public static void expectType(MemIndex.Location loc, BlobType t) throws CorruptObjectException {
+    if (loc.entry().type() != t) {
+      throw new CorruptObjectException("blob " + loc.entry().id(), "is a " + loc.entry().type() + " blob, expected " + t);
+    }
+  }
+}

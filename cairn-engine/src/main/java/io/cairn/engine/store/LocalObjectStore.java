@@ -1,0 +1,170 @@
+package io.cairn.engine.store;
+
+import io.cairn.engine.MissingObjectException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A repository in a local folder. Keys map to relative paths.
+ *
+ * <p>Write protocol: the bytes go to {@code tmp/<random>}, are fsynced, then the file is renamed
+ * to its key's path (atomic on POSIX file systems) and the parent folder is fsynced. A crash
+ * leaves at most a stray file under {@code tmp/}, which is never read and is swept later;
+ * a partly written object is never visible under its key. {@code ifAbsent} uses a hard link,
+ * which fails atomically if the target exists.
+ */
+public final class LocalObjectStore implements ObjectStore {
+  private final Path root;
+  private final Path tmp;
+
+  public LocalObjectStore(Path root) {
+    this.root = root.toAbsolutePath();
+    this.tmp = this.root.resolve("tmp");
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String location() {
+    return root.toString();
+  }
+
+  private Path path(String key) {
+    if (key.isEmpty() || key.startsWith("/") || key.contains("..")) {
+      throw new IllegalArgumentException("bad object key: " + key);
+    }
+    return root.resolve(key);
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> out = new ArrayList<>();
+    Path dir = prefix.isEmpty() ? root : path(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+    if (!Files.isDirectory(dir)) {
+      return out;
+    }
+    walk(dir, out);
+    return out;
+  }
+
+  private void walk(Path dir, List<ObjectInfo> out) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (Files.isDirectory(p)) {
+          if (!p.equals(tmp)) walk(p, out);
+        } else {
+          try {
+            out.add(new ObjectInfo(root.relativize(p).toString(), Files.size(p)));
+          } catch (NoSuchFileException gone) {
+            // deleted while listing
+          }
+        }
+      }
+    } catch (NoSuchFileException gone) {
+      // folder removed while listing
+    }
+  }
+
+  @Override
+  public byte[] get(String key) throws IOException {
+    try {
+      return Files.readAllBytes(path(key));
+    } catch (NoSuchFileException e) {
+      throw new MissingObjectException(key);
+    }
+  }
+
+  @Override
+  public byte[] get(String key, long offset, int length) throws IOException {
+    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      long size = ch.size();
+      int n = (int) Math.max(0, Math.min(length, size - offset));
+      ByteBuffer buf = ByteBuffer.allocate(n);
+      while (buf.hasRemaining()) {
+        if (ch.read(buf, offset + buf.position()) < 0) break;
+      }
+      return buf.array();
+    } catch (NoSuchFileException e) {
+      throw new MissingObjectException(key);
+    }
+  }
+
+  @Override
+  public boolean put(String key, byte[] data, int off, int len, boolean ifAbsent) throws IOException {
+    Path target = path(key);
+    if (ifAbsent && Files.exists(target)) {
+      return false;
+    }
+    Files.createDirectories(tmp);
+    Path t = tmp.resolve(Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    try {
+      try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(data, off, len);
+        while (b.hasRemaining()) ch.write(b);
+        ch.force(false);
+      }
+      Path parent = target.getParent();
+      if (!Files.isDirectory(parent)) {
+        Files.createDirectories(parent);
+        fsyncDir(parent.getParent());
+      }
+      if (ifAbsent) {
+        try {
+          Files.createLink(target, t);
+        } catch (FileAlreadyExistsException e) {
+          return false;
+        } finally {
+          Files.deleteIfExists(t);
+        }
+      } else {
+        try {
+          Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          throw new IOException("the file system of " + root + " cannot rename atomically", e);
+        }
+      }
+      fsyncDir(parent);
+      return true;
+    } finally {
+      Files.deleteIfExists(t);
+    }
+  }
+
+  private static void fsyncDir(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException ignored) {
+      // some file systems cannot fsync a folder; the rename is still atomic
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    Files.deleteIfExists(path(key));
+  }
+
+  @Override
+  public Optional<ObjectInfo> stat(String key) throws IOException {
+    Path p = path(key);
+    try {
+      return Optional.of(new ObjectInfo(key, Files.size(p)));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package io.cairn.engine.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a repository's objects live: a flat namespace of immutable objects named by keys such as
+ * {@code data/3f/3f9c...}. Implementations: {@link LocalObjectStore} (a folder),
+ * {@link MemoryObjectStore} (tests); S3-compatible stores arrive with the mobility stage.
+ *
+ * <p>Contract, relied on by the engine's crash safety: {@link #put} is atomic (readers see the
+ * whole object or none of it) and durable when it returns; objects are never modified in place.
+ */
+public interface ObjectStore extends Closeable {
+  /** A human-readable location, used in messages. */
+  String location();
+
+  /** Keys under {@code prefix} (for example {@code "snapshots/"}), in no particular order. */
+  List<ObjectInfo> list(String prefix) throws IOException;
+
+  /** The whole object; {@link io.cairn.engine.MissingObjectException} when absent. */
+  byte[] get(String key) throws IOException;
+
+  /** {@code length} bytes from {@code offset}; fewer only if the object ends first. */
+  byte[] get(String key, long offset, int length) throws IOException;
+
+  /**
+   * Stores an object atomically and durably. With {@code ifAbsent}, an existing object is left
+   * alone and false returned; otherwise an existing object is replaced.
+   */
+  boolean put(String key, byte[] data, int off, int len, boolean ifAbsent) throws IOException;
+
+  default boolean put(String key, byte[] data) throws IOException {
+    return put(key, data, 0, data.length, false);
+  }
+
+  /** Removes an object; removing an absent one is not an error. */
+  void delete(String key) throws IOException;
+
+  Optional<ObjectInfo> stat(String key) throws IOException;
+
+  @Override
+  default void close() throws IOException {}
+}
