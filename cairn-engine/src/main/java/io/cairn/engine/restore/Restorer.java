@@ -111,14 +111,12 @@ public final class Restorer {
     if (!opt.dryRun()) prepareTarget(target, snap);
     pool = Executors.newFixedThreadPool(opt.threads(), Thread.ofPlatform().name("cairn-restore-", 0).factory());
     inflight = new Semaphore(opt.threads() * 4);
-    String base = subpath == null || subpath.equals("/") ? "" : "/" + String.join("/", Arrays.stream(subpath.split("/")).filter(s -> !s.isEmpty()).toList());
+    List<String> parts = subpath == null ? List.of() : Arrays.stream(subpath.split("/")).filter(x -> !x.isEmpty()).toList();
+    String base = parts.isEmpty() ? "" : "/" + String.join("/", parts.stream().map(Node::bytesOf).toList());
     try {
       if (start.type() == NodeType.DIR) {
-        if (base.isEmpty()) {
-          walk(start.subtree(), target, "", includes.isEmpty());
-        } else {
-          restoreNode(start, target, base, true);
-        }
+        // like restic's SNAP:PATH, a folder's contents land directly in the target
+        walk(start.subtree(), target, base, includes.isEmpty());
       } else {
         restoreNode(start, target, base, true);
       }

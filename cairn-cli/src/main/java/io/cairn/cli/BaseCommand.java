@@ -1,0 +1,68 @@
+package io.cairn.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.cairn.engine.Json;
+import io.cairn.engine.repo.Repository;
+import io.cairn.engine.store.LocalObjectStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Shared plumbing of the subcommands: options, output, opening the repository. */
+abstract class BaseCommand implements Callable<Integer> {
+  @Mixin GlobalOptions global;
+  @Spec CommandSpec spec;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  /** Prints a line for people (not with --json or --quiet). */
+  void say(String fmt, Object... args) {
+    if (!global.json && !global.quiet) out().println(args.length == 0 ? fmt : String.format(fmt, args));
+  }
+
+  void printJson(Object o) {
+    try {
+      out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
+      out().flush();
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Repository openRepo() throws IOException {
+    Path p = global.repo();
+    if (!Files.isDirectory(p)) {
+      throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.REPOSITORY_NOT_FOUND,
+          "no repository at " + p.toAbsolutePath() + " (no such folder); check --repo / CAIRN_REPO, or create one with 'cairn init'");
+    }
+    return Repository.open(new LocalObjectStore(p), global.password(false), Clock.systemUTC());
+  }
+
+  static String bytes(long n) {
+    if (n < 1024) return n + " B";
+    String[] u = {"KiB", "MiB", "GiB", "TiB", "PiB"};
+    double v = n;
+    int i = -1;
+    while (v >= 1024 && i < u.length - 1) {
+      v /= 1024;
+      i++;
+    }
+    return String.format("%.1f %s", v, u[i]);
+  }
+
+  static String seconds(long millis) {
+    return String.format("%.1f s", millis / 1000.0);
+  }
+}

@@ -1,0 +1,55 @@
+package io.cairn.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "cairn",
+    mixinStandardHelpOptions = true,
+    versionProvider = Cairn.Version.class,
+    description = {
+        "Backups you can prove you can restore.",
+        "",
+        "Cairn keeps deduplicated, compressed and encrypted snapshots of folders in a repository,",
+        "restores them verified, and checks that the repository is intact."},
+    subcommands = {
+        QuickstartCommand.class,
+        InitCommand.class,
+        BackupCommand.class,
+        SnapshotsCommand.class,
+        LsCommand.class,
+        DiffCommand.class,
+        RestoreCommand.class,
+        CheckCommand.class,
+        StatsCommand.class,
+        CatCommand.class,
+        picocli.CommandLine.HelpCommand.class},
+    footerHeading = "%nEnvironment:%n",
+    footer = {
+        "  CAIRN_REPO            repository folder (instead of --repo)",
+        "  CAIRN_PASSWORD        repository password",
+        "  CAIRN_PASSWORD_FILE   file holding the repository password",
+        "  CAIRN_JAVA_OPTS       extra JVM options for ./cairn (for example -Xmx2g)",
+        "",
+        "Exit codes:",
+        "  0 success, 1 internal error, 2 bad usage, 3 completed with warnings (items listed),",
+        "  10 no repository, 12 wrong password, 13 unsupported format version, 14 data damaged,",
+        "  15 target in the way, 16 I/O error (disk full, permission), 17 not found, 130 interrupted.",
+        "",
+        "See docs/operations.md for the full reference."})
+final class Cairn implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  static final class Version implements picocli.CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Cairn.class.getPackage().getImplementationVersion();
+      return new String[] {"cairn " + (v == null ? "dev" : v) + " (repository format 1, Java " + Runtime.version() + ")"};
+    }
+  }
+}

@@ -1,0 +1,85 @@
+package io.cairn.cli;
+
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import java.io.Console;
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command shares: where the repository is, how to get its password, output form. */
+final class GlobalOptions {
+  @Option(names = {"-r", "--repo"}, paramLabel = "PATH", description = "Repository folder (default: $CAIRN_REPO).")
+  Path repo;
+
+  @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from FILE (default: $CAIRN_PASSWORD_FILE; else $CAIRN_PASSWORD; else a prompt on a terminal).")
+  Path passwordFile;
+
+  @Option(names = "--json", description = "Print machine-readable JSON on stdout.")
+  boolean json;
+
+  @Option(names = {"-q", "--quiet"}, description = "Print nothing but errors (and --json output).")
+  boolean quiet;
+
+  @Option(names = "--debug", description = "Print stack traces of errors.")
+  boolean debug;
+
+  Path repo() {
+    if (repo != null) return repo;
+    String env = System.getenv("CAIRN_REPO");
+    if (env == null || env.isBlank()) {
+      throw new CairnException(ErrorCode.USAGE, "no repository given: pass --repo PATH or set CAIRN_REPO");
+    }
+    return Path.of(env);
+  }
+
+  char[] password(boolean confirm) {
+    Path file = passwordFile;
+    if (file == null && System.getenv("CAIRN_PASSWORD_FILE") != null) file = Path.of(System.getenv("CAIRN_PASSWORD_FILE"));
+    if (file != null) {
+      try {
+        String s = Files.readString(file, StandardCharsets.UTF_8);
+        int nl = s.indexOf('\n');
+        s = nl >= 0 ? s.substring(0, nl) : s;
+        if (s.endsWith("\r")) s = s.substring(0, s.length() - 1);
+        if (s.isEmpty()) throw new CairnException(ErrorCode.USAGE, "password file " + file + " is empty");
+        return s.toCharArray();
+      } catch (IOException e) {
+        throw new CairnException(ErrorCode.USAGE, "cannot read password file " + file + ": " + Main.describe(e), e);
+      }
+    }
+    String env = System.getenv("CAIRN_PASSWORD");
+    if (env != null) {
+      if (env.isEmpty()) throw new CairnException(ErrorCode.USAGE, "CAIRN_PASSWORD is set but empty");
+      return env.toCharArray();
+    }
+    Console c = interactiveConsole();
+    if (c == null) {
+      throw new CairnException(ErrorCode.USAGE,
+          "no password: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE, or pass --password-file (no terminal to ask on)");
+    }
+    char[] pw = c.readPassword("repository password: ");
+    if (pw == null || pw.length == 0) throw new CairnException(ErrorCode.USAGE, "no password entered");
+    if (confirm) {
+      char[] again = c.readPassword("repeat the password: ");
+      if (again == null || !java.util.Arrays.equals(pw, again)) throw new CairnException(ErrorCode.USAGE, "the passwords differ; nothing was created");
+    }
+    return pw;
+  }
+
+  /** The console when stdin and stdout are a terminal, else null. */
+  static Console interactiveConsole() {
+    Console c = System.console();
+    if (c == null) return null;
+    try {
+      Method m = Console.class.getMethod("isTerminal"); // Java 22+: a console may exist without a terminal
+      if (!(Boolean) m.invoke(c)) return null;
+    } catch (ReflectiveOperationException e) {
+      // Java 21: System.console() is null without a terminal
+    }
+    return c;
+  }
+}

@@ -1,0 +1,79 @@
+package io.cairn.cli;
+
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import picocli.CommandLine;
+
+/** The cairn command: builds the picocli tree and maps every failure to one line and an exit code. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs a command line; used by tests in-process. */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new Cairn());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setExecutionExceptionHandler((ex, line, parse) -> handle(ex, line.getErr(), debug(args)));
+    cl.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("cairn: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("cairn: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+      return ErrorCode.USAGE.exitCode();
+    });
+    return cl.execute(args);
+  }
+
+  private static boolean debug(String[] args) {
+    for (String a : args) if (a.equals("--debug")) return true;
+    return System.getenv("CAIRN_DEBUG") != null;
+  }
+
+  static int handle(Throwable ex, PrintWriter err, boolean debug) {
+    if (debug) ex.printStackTrace(err);
+    ErrorCode code;
+    String msg;
+    if (ex instanceof CairnException ce) {
+      code = ce.code();
+      msg = ce.getMessage();
+    } else if (ex instanceof InterruptedIOException || ex instanceof InterruptedException) {
+      code = ErrorCode.INTERRUPTED;
+      msg = "interrupted";
+    } else if (ex instanceof IOException io) {
+      code = ErrorCode.IO;
+      msg = describe(io);
+    } else if (ex instanceof OutOfMemoryError) {
+      code = ErrorCode.INTERNAL;
+      msg = "out of memory; raise the heap with CAIRN_JAVA_OPTS=-Xmx2g and report this";
+    } else {
+      code = ErrorCode.INTERNAL;
+      msg = "internal error: " + ex + (debug ? "" : " (run with --debug for details, and please report it)");
+    }
+    err.println("cairn: " + msg);
+    err.flush();
+    return code.exitCode();
+  }
+
+  static String describe(IOException io) {
+    String m = String.valueOf(io.getMessage());
+    Throwable root = io;
+    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+    String all = m + " " + root.getMessage();
+    if (all.contains("No space left on device")) {
+      return "disk full: " + m + "; nothing half-written was published, free space and run the command again";
+    }
+    if (io instanceof AccessDeniedException ad) return "permission denied: " + ad.getFile();
+    if (io instanceof NoSuchFileException nf) return "no such file or folder: " + nf.getFile();
+    if (io instanceof FileSystemException fs && fs.getFile() != null) return fs.getFile() + ": " + fs.getReason();
+    return m;
+  }
+}
