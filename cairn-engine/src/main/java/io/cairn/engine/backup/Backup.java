@@ -4,6 +4,7 @@ import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.chunk.FastCdc;
+import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.index.MemIndex;
@@ -119,7 +120,7 @@ public final class Backup {
       for (int i = 0; i < opt.workers(); i++) threads.add(Thread.ofPlatform().name("cairn-worker-" + i).start(this::workLoop));
       DirJob root = new DirJob(null, -1, null, "/");
       walkVirtual(root, Path.of("/"), buildTrie(sources), parent == null ? null : parent.treeId());
-      files.put(EOF);
+      while (!files.offer(EOF, 100, TimeUnit.MILLISECONDS)) checkFailure();
       while (!rootDone.await(100, TimeUnit.MILLISECONDS)) checkFailure();
       checkFailure();
       writer.flush();
@@ -290,7 +291,8 @@ public final class Backup {
           return;
         }
         (prev == null ? nNew : nChanged).incrementAndGet();
-        files.put(new FileJob(job, slot, n, p));
+        FileJob fj = new FileJob(job, slot, n, p);
+        while (!files.offer(fj, 100, TimeUnit.MILLISECONDS)) checkFailure();
       }
       default -> {
         nOthers.incrementAndGet();
@@ -450,7 +452,9 @@ public final class Backup {
         if (o == EOF) break;
         readFile((FileJob) o, buf);
       }
-      for (int i = 0; i < opt.workers(); i++) chunks.put(EOF);
+      for (int i = 0; i < opt.workers(); i++) {
+        while (!chunks.offer(EOF, 100, TimeUnit.MILLISECONDS)) if (failure != null) return;
+      }
     } catch (InterruptedException e) {
       // stopped
     } catch (Throwable t) {
@@ -469,7 +473,7 @@ public final class Backup {
         // small file: one chunk, read straight into an exact-size array
         byte[] data = new byte[(int) expected];
         ByteBuffer bb = ByteBuffer.wrap(data);
-        while (bb.hasRemaining() && ch.read(bb) >= 0) {}
+        while (bb.hasRemaining() && IoSlices.read(ch, bb) >= 0) {}
         int n = bb.position();
         if (n > 0) submit(f, n == data.length ? data : Arrays.copyOf(data, n));
         total = n;
@@ -487,7 +491,7 @@ public final class Backup {
             }
             ByteBuffer bb = ByteBuffer.wrap(buf, end, buf.length - end);
             while (bb.hasRemaining()) {
-              int r = ch.read(bb);
+              int r = IoSlices.read(ch, bb);
               if (r < 0) {
                 eof = true;
                 break;
@@ -497,7 +501,7 @@ public final class Backup {
             end = bb.position();
           }
           if (end == start) break;
-          int n = cdc.cut(buf, start, end - start);
+          int n = cdc.cutFast(buf, start, end - start);
           if (!eof && n == end - start && n < max) continue; // need more data to decide
           submit(f, Arrays.copyOfRange(buf, start, start + n));
           total += n;

@@ -33,6 +33,30 @@ public final class FastCdc {
     fillGear(seed);
   }
 
+  private int zeroCut = -1;
+
+  /**
+   * Like {@link #cut}, but answers at once for a run of at least {@code max} zero bytes (sparse files,
+   * disk images): the boundary in a zero run is always at the same place, computed once.
+   */
+  public int cutFast(byte[] buf, int off, int len) {
+    if (len >= max && isZero(buf, off, max)) {
+      if (zeroCut < 0) zeroCut = cut(new byte[max], 0, max);
+      return zeroCut;
+    }
+    return cut(buf, off, len);
+  }
+
+  private static final byte[] ZEROS = new byte[64 * 1024];
+
+  static boolean isZero(byte[] b, int off, int len) {
+    for (int o = 0; o < len; o += ZEROS.length) {
+      int n = Math.min(ZEROS.length, len - o);
+      if (java.util.Arrays.mismatch(b, off + o, off + o + n, ZEROS, 0, n) >= 0) return false;
+    }
+    return true;
+  }
+
   public ChunkerParams params() {
     return new ChunkerParams(min, avg, max);
   }

@@ -2,84 +2,109 @@ package io.cairn.engine.pack;
 
 import io.cairn.engine.BlobId;
 import io.cairn.engine.crypto.Sealer;
+import io.cairn.engine.store.PendingObject;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Builds one pack in memory: blobs are encrypted straight into the pack buffer. Not thread-safe;
- * the caller serializes {@link #add}. A pack is finished when it reaches its target size.
+ * Writes one pack straight into a {@link PendingObject}, so a pack costs no memory beyond its
+ * entry list. Several threads fill one pack at once: each {@link #reserve}s the blob's offset
+ * (which is also its nonce), encrypts outside any lock and writes at that offset; the thread whose
+ * write completes a sealed pack hands it on to be finished (trailer, footer) and committed.
  */
 public final class PackWriter {
   private final Sealer sealer;
+  private final PendingObject out;
   private final byte[] packKey;
   private final int target;
   private final List<PackEntry> entries = new ArrayList<>();
-  private byte[] buf;
-  private int pos;
+  private long pos;
   private long rawBytes;
+  private int pendingWrites;
+  private boolean sealed;
 
-  public PackWriter(Sealer sealer, int target, byte[] buffer) {
+  public PackWriter(Sealer sealer, PendingObject out, int target) throws IOException {
     this.sealer = sealer;
+    this.out = out;
     this.target = target;
     byte[] salt = sealer.newPackSalt();
     this.packKey = sealer.packKey(salt);
-    this.buf = buffer != null && buffer.length >= PackFormat.HEADER ? buffer : new byte[Math.max(target + (1 << 20), 1 << 16)];
-    System.arraycopy(PackFormat.MAGIC, 0, buf, 0, 7);
-    buf[7] = PackFormat.VERSION;
-    System.arraycopy(salt, 0, buf, 8, salt.length);
+    byte[] header = new byte[PackFormat.HEADER];
+    System.arraycopy(PackFormat.MAGIC, 0, header, 0, 7);
+    header[7] = PackFormat.VERSION;
+    System.arraycopy(salt, 0, header, 8, salt.length);
+    out.write(0, header, 0, header.length);
     pos = PackFormat.HEADER;
   }
 
-  /** Encrypts and appends a blob whose (possibly compressed) payload is {@code src[off, off+len)}. */
-  public PackEntry add(BlobId id, BlobType type, Compression c, byte[] src, int off, int len, int rawLength) {
-    ensure(len + Sealer.BLOB_OVERHEAD);
-    int start = pos;
-    int n = sealer.sealBlob(packKey, start, PackFormat.blobAad(type, c, id), src, off, len, buf, start);
-    pos += n;
-    rawBytes += rawLength;
-    PackEntry e = new PackEntry(id, type, c, start, n, rawLength);
+  /**
+   * Reserves room for a blob of {@code payloadLength} bytes (compressed or raw) and returns its
+   * entry; the pack seals itself once it reaches its target size. Callers serialize reservations.
+   */
+  public synchronized PackEntry reserve(BlobId id, BlobType type, Compression c, int payloadLength, int rawLength) {
+    if (sealed) throw new IllegalStateException("pack is sealed");
+    long len = (long) payloadLength + Sealer.BLOB_OVERHEAD;
+    if (pos + len > Integer.MAX_VALUE - (1 << 20)) throw new IllegalStateException("blob too large for a pack");
+    PackEntry e = new PackEntry(id, type, c, (int) pos, (int) len, rawLength);
     entries.add(e);
+    pos += len;
+    rawBytes += rawLength;
+    pendingWrites++;
+    if (pos >= target) sealed = true;
     return e;
   }
 
-  private void ensure(int more) {
-    int need = pos + more + PackFormat.FOOTER + 16 + 4 + (entries.size() + 1) * PackFormat.ENTRY;
-    if (need > buf.length) buf = Arrays.copyOf(buf, Math.max(need, buf.length + (buf.length >> 1)));
+  /** Encrypts a reserved blob into {@code scratch} and writes it; true when this completed a sealed pack. */
+  public boolean write(PackEntry e, byte[] payload, int off, int len, byte[] scratch) throws IOException {
+    int n = sealer.sealBlob(packKey, e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), payload, off, len,
+        scratch, 0);
+    out.write(e.offset(), scratch, 0, n);
+    synchronized (this) {
+      pendingWrites--;
+      return sealed && pendingWrites == 0;
+    }
   }
 
-  public boolean isEmpty() {
+  public synchronized boolean isSealed() {
+    return sealed;
+  }
+
+  /** Seals the pack now (at the end of a backup); true when no write is still running. */
+  public synchronized boolean seal() {
+    sealed = true;
+    return pendingWrites == 0;
+  }
+
+  public synchronized boolean isEmpty() {
     return entries.isEmpty();
   }
 
-  public boolean full() {
-    return pos >= target;
-  }
-
-  public int size() {
-    return pos;
-  }
-
-  public long rawBytes() {
+  public synchronized long rawBytes() {
     return rawBytes;
   }
 
-  /** Appends trailer and footer; returns the finished pack. The writer must not be used afterwards. */
-  public FinishedPack finish() {
-    byte[] plain = PackFormat.encodeEntries(entries);
-    ensure(plain.length);
-    int toff = pos;
-    int n = sealer.sealBlob(packKey, toff, PackFormat.TRAILER_AAD, plain, 0, plain.length, buf, toff);
-    pos += n;
-    buf[pos++] = (byte) (n >>> 24);
-    buf[pos++] = (byte) (n >>> 16);
-    buf[pos++] = (byte) (n >>> 8);
-    buf[pos++] = (byte) n;
-    System.arraycopy(PackFormat.FOOTER_MAGIC, 0, buf, pos, 4);
-    pos += 4;
-    return new FinishedPack(buf, pos, List.copyOf(entries), rawBytes);
+  public PendingObject output() {
+    return out;
   }
 
-  /** A finished pack: {@code bytes[0, length)} is the object to store. */
-  public record FinishedPack(byte[] bytes, int length, List<PackEntry> entries, long rawBytes) {}
+  /** Writes trailer and footer after every blob write completed; returns the pack's length. */
+  public synchronized long finish() throws IOException {
+    if (pendingWrites != 0) throw new IllegalStateException("pack finished while blobs are still being written");
+    byte[] plain = PackFormat.encodeEntries(entries);
+    byte[] buf = new byte[plain.length + Sealer.BLOB_OVERHEAD + PackFormat.FOOTER];
+    int n = sealer.sealBlob(packKey, pos, PackFormat.TRAILER_AAD, plain, 0, plain.length, buf, 0);
+    buf[n] = (byte) (n >>> 24);
+    buf[n + 1] = (byte) (n >>> 16);
+    buf[n + 2] = (byte) (n >>> 8);
+    buf[n + 3] = (byte) n;
+    System.arraycopy(PackFormat.FOOTER_MAGIC, 0, buf, n + 4, 4);
+    out.write(pos, buf, 0, n + PackFormat.FOOTER);
+    pos += n + PackFormat.FOOTER;
+    return pos;
+  }
+
+  public synchronized List<PackEntry> entries() {
+    return List.copyOf(entries);
+  }
 }

@@ -41,15 +41,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class BlobWriter implements AutoCloseable {
   static final int INDEX_EVERY_PACKS = 64;
   private static final ThreadLocal<ZstdCompressCtx> ZSTD = new ThreadLocal<>();
-  private static final ThreadLocal<byte[]> SCRATCH = new ThreadLocal<>();
+  private static final ThreadLocal<byte[][]> SCRATCH = new ThreadLocal<>();
 
   private final Repository repo;
   private final MemIndex index;
   private final int level;
   private final Set<BlobId> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<BlobType, PackWriter> open = new EnumMap<>(BlobType.class);
-  private final BlockingQueue<PackWriter.FinishedPack> uploads = new ArrayBlockingQueue<>(2);
-  private final BlockingQueue<byte[]> buffers = new ArrayBlockingQueue<>(4);
+  private final BlockingQueue<PackWriter> uploads = new ArrayBlockingQueue<>(4);
   private final Map<BlobId, List<PackEntry>> unindexed = new LinkedHashMap<>();
   private final Thread uploader;
   private volatile Throwable failure;
@@ -85,7 +84,7 @@ public final class BlobWriter implements AutoCloseable {
     int plen = len;
     Compression c = Compression.NONE;
     if (level > 0 && len >= 64) {
-      byte[] dst = scratch((int) Zstd.compressBound(len));
+      byte[] dst = scratch(COMPRESSED, (int) Zstd.compressBound(len));
       int n = compressor().compressByteArray(dst, 0, dst.length, data, off, len);
       if (n < len - len / 64) { // keep compression only when it saves something worth the CPU on restore
         payload = dst;
@@ -94,22 +93,21 @@ public final class BlobWriter implements AutoCloseable {
         c = Compression.ZSTD;
       }
     }
-    PackWriter.FinishedPack full = null;
+    PackWriter w;
+    PackEntry e;
     synchronized (open) {
-      PackWriter w = open.get(type);
+      w = open.get(type);
       if (w == null) {
-        w = new PackWriter(repo.sealer(), repo.config().packSize(), buffers.poll());
+        w = new PackWriter(repo.sealer(), repo.store().create(), repo.config().packSize());
         open.put(type, w);
       }
-      w.add(id, type, c, payload, poff, plen, len);
-      if (w.full()) {
-        full = w.finish();
-        open.remove(type);
-      }
+      e = w.reserve(id, type, c, plen, len);
+      if (w.isSealed()) open.remove(type);
     }
+    boolean complete = w.write(e, payload, poff, plen, scratch(SEALED, plen + 64));
     blobsAdded.incrementAndGet();
     bytesAdded.addAndGet(len);
-    if (full != null) enqueue(full);
+    if (complete) enqueue(w);
     return true;
   }
 
@@ -123,22 +121,26 @@ public final class BlobWriter implements AutoCloseable {
     return z;
   }
 
-  private static byte[] scratch(int n) {
-    byte[] b = SCRATCH.get();
-    if (b == null || b.length < n) {
-      b = new byte[Math.max(n, 1 << 20)];
-      SCRATCH.set(b);
+  private static final int COMPRESSED = 0;
+  private static final int SEALED = 1;
+
+  private static byte[] scratch(int which, int n) {
+    byte[][] s = SCRATCH.get();
+    if (s == null) {
+      s = new byte[2][];
+      SCRATCH.set(s);
     }
-    return b;
+    if (s[which] == null || s[which].length < n) s[which] = new byte[Math.max(n, 1 << 16)];
+    return s[which];
   }
 
-  private void enqueue(PackWriter.FinishedPack p) throws IOException {
+  private void enqueue(PackWriter p) throws IOException {
     synchronized (uploadLock) {
       pendingUploads++;
     }
     try {
       while (!uploads.offer(p, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) checkFailure();
-    } catch (InterruptedException e) {
+    } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while storing a pack");
     }
@@ -152,32 +154,39 @@ public final class BlobWriter implements AutoCloseable {
       failure = e;
       return;
     }
+    byte[] buf = new byte[1 << 20];
     while (true) {
-      PackWriter.FinishedPack p;
+      PackWriter p;
       try {
         p = uploads.take();
       } catch (InterruptedException e) {
         return;
       }
-      try {
+      try (var out = p.output()) {
         if (failure == null) {
-          sha.update(p.bytes(), 0, p.length());
+          long length = p.finish();
+          for (long pos = 0; pos < length; ) {
+            int n = out.read(pos, buf, 0, (int) Math.min(buf.length, length - pos));
+            if (n <= 0) throw new IOException("pack file ended early while hashing it");
+            sha.update(buf, 0, n);
+            pos += n;
+          }
           BlobId packId = BlobId.fromBytes(sha.digest(), 0);
-          repo.store().put(Repository.packKey(packId), p.bytes(), 0, p.length(), true);
-          bytesStored.addAndGet(p.length());
+          out.commit(Repository.packKey(packId), length);
+          bytesStored.addAndGet(length);
           packsStored.incrementAndGet();
-          index.add(packId, p.entries());
-          for (PackEntry e : p.entries()) inFlight.remove(e.id());
+          List<PackEntry> entries = p.entries();
+          index.add(packId, entries);
+          for (PackEntry e : entries) inFlight.remove(e.id());
           Map<BlobId, List<PackEntry>> toWrite = null;
           synchronized (unindexed) {
-            unindexed.put(packId, p.entries());
+            unindexed.put(packId, entries);
             if (unindexed.size() >= INDEX_EVERY_PACKS) {
               toWrite = new LinkedHashMap<>(unindexed);
               unindexed.clear();
             }
           }
           if (toWrite != null) repo.saveIndex(toWrite);
-          buffers.offer(p.bytes());
         }
       } catch (Throwable t) {
         failure = t;
@@ -200,12 +209,18 @@ public final class BlobWriter implements AutoCloseable {
 
   /** Finishes open packs, waits until every pack is stored, then writes the index object for them. */
   public void flush() throws IOException {
-    List<PackWriter.FinishedPack> rest = new java.util.ArrayList<>();
+    List<PackWriter> rest = new java.util.ArrayList<>();
     synchronized (open) {
-      for (PackWriter w : open.values()) if (!w.isEmpty()) rest.add(w.finish());
+      for (PackWriter w : open.values()) {
+        if (w.isEmpty()) {
+          w.output().close();
+        } else if (w.seal()) {
+          rest.add(w);
+        }
+      }
       open.clear();
     }
-    for (PackWriter.FinishedPack p : rest) enqueue(p);
+    for (PackWriter p : rest) enqueue(p);
     synchronized (uploadLock) {
       while (pendingUploads > 0) {
         try {
@@ -226,8 +241,19 @@ public final class BlobWriter implements AutoCloseable {
     if (!toWrite.isEmpty()) repo.saveIndex(toWrite);
   }
 
+  /** Stops the uploader and discards packs never committed (after a failure). */
   @Override
   public void close() {
     uploader.interrupt();
+    synchronized (open) {
+      for (PackWriter w : open.values()) {
+        try {
+          w.output().close();
+        } catch (IOException ignored) {
+          // a temp file left behind is swept later
+        }
+      }
+      open.clear();
+    }
   }
 }

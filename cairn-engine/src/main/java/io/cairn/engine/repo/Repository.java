@@ -76,6 +76,7 @@ public final class Repository implements Closeable {
   /** Creates a repository in an empty location. */
   public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
       KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
+    Sealer.warmUp();
     if (store.stat(CONFIG).isPresent() || !store.list("keys/").isEmpty()) {
       throw new CairnException(ErrorCode.CONFLICT, "a repository already exists at " + store.location());
     }
@@ -95,6 +96,7 @@ public final class Repository implements Closeable {
 
   /** Opens a repository: checks the config's format, then tries each key slot. */
   public static Repository open(ObjectStore store, char[] password, InstantSource clock) throws IOException {
+    Sealer.warmUp();
     byte[] sealedConfig;
     try {
       sealedConfig = store.get(CONFIG);

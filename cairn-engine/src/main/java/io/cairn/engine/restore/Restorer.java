@@ -4,6 +4,7 @@ import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
+import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.index.MemIndex;
@@ -152,7 +153,8 @@ public final class Restorer {
     if (Files.isDirectory(target)) {
       boolean empty;
       try (var s = Files.list(target)) {
-        empty = s.findAny().isEmpty();
+        // a fresh file system's lost+found does not make a target "not empty"
+        empty = s.noneMatch(c -> !c.getFileName().toString().equals("lost+found"));
       }
       if (!empty && !opt.overwrite()) {
         boolean resume = false;
@@ -341,7 +343,7 @@ public final class Restorer {
         } else {
           ByteBuffer b = ByteBuffer.wrap(data);
           long pos = offsets[i];
-          while (b.hasRemaining()) pos += ch.write(b, pos);
+          while (b.hasRemaining()) pos += IoSlices.write(ch, b, pos);
         }
         bytesDone.addAndGet(data.length);
       }

@@ -1,6 +1,7 @@
 package io.cairn.engine.store;
 
 import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.fs.IoSlices;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -82,8 +83,14 @@ public final class LocalObjectStore implements ObjectStore {
 
   @Override
   public byte[] get(String key) throws IOException {
-    try {
-      return Files.readAllBytes(path(key));
+    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > Integer.MAX_VALUE - 16) throw new IOException("object " + key + " is too large to read whole");
+      ByteBuffer buf = ByteBuffer.allocate((int) size);
+      while (buf.hasRemaining()) {
+        if (IoSlices.read(ch, buf, buf.position()) < 0) break;
+      }
+      return buf.position() == size ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
     } catch (NoSuchFileException e) {
       throw new MissingObjectException(key);
     }
@@ -96,7 +103,7 @@ public final class LocalObjectStore implements ObjectStore {
       int n = (int) Math.max(0, Math.min(length, size - offset));
       ByteBuffer buf = ByteBuffer.allocate(n);
       while (buf.hasRemaining()) {
-        if (ch.read(buf, offset + buf.position()) < 0) break;
+        if (IoSlices.read(ch, buf, offset + buf.position()) < 0) break;
       }
       return buf.array();
     } catch (NoSuchFileException e) {
@@ -115,7 +122,7 @@ public final class LocalObjectStore implements ObjectStore {
     try {
       try (FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer b = ByteBuffer.wrap(data, off, len);
-        while (b.hasRemaining()) ch.write(b);
+        while (b.hasRemaining()) IoSlices.write(ch, b, -1);
         ch.force(false);
       }
       Path parent = target.getParent();
@@ -143,6 +150,58 @@ public final class LocalObjectStore implements ObjectStore {
     } finally {
       Files.deleteIfExists(t);
     }
+  }
+
+  @Override
+  public PendingObject create() throws IOException {
+    Files.createDirectories(tmp);
+    Path t = tmp.resolve(Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".pack.tmp");
+    FileChannel ch = FileChannel.open(t, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
+    return new PendingObject() {
+      @Override
+      public void write(long pos, byte[] b, int off, int len) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+        long p = pos;
+        while (bb.hasRemaining()) p += IoSlices.write(ch, bb, p);
+      }
+
+      @Override
+      public int read(long pos, byte[] b, int off, int len) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(b, off, len);
+        while (bb.hasRemaining()) {
+          if (IoSlices.read(ch, bb, pos + bb.position() - off) < 0) break;
+        }
+        return bb.position() - off;
+      }
+
+      @Override
+      public boolean commit(String key, long length) throws IOException {
+        ch.truncate(length);
+        ch.force(false);
+        ch.close();
+        Path target = path(key);
+        Path parent = target.getParent();
+        if (!Files.isDirectory(parent)) {
+          Files.createDirectories(parent);
+          fsyncDir(parent.getParent());
+        }
+        try {
+          Files.createLink(target, t);
+        } catch (FileAlreadyExistsException e) {
+          return false;
+        } finally {
+          Files.deleteIfExists(t);
+        }
+        fsyncDir(parent);
+        return true;
+      }
+
+      @Override
+      public void close() throws IOException {
+        if (ch.isOpen()) ch.close();
+        Files.deleteIfExists(t);
+      }
+    };
   }
 
   private static void fsyncDir(Path dir) {

@@ -36,6 +36,40 @@ public interface ObjectStore extends Closeable {
     return put(key, data, 0, data.length, false);
   }
 
+  /**
+   * Starts an object written piece by piece and named at the end. The default buffers it in memory
+   * and stores it with {@link #put}; stores that can stream (a local folder) override it.
+   */
+  default PendingObject create() throws IOException {
+    ObjectStore self = this;
+    return new PendingObject() {
+      private byte[] buf = new byte[1 << 16];
+
+      @Override
+      public synchronized void write(long pos, byte[] b, int off, int len) {
+        int end = Math.toIntExact(pos + len);
+        if (end > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(end, buf.length * 2));
+        System.arraycopy(b, off, buf, (int) pos, len);
+      }
+
+      @Override
+      public synchronized int read(long pos, byte[] b, int off, int len) {
+        System.arraycopy(buf, (int) pos, b, off, len);
+        return len;
+      }
+
+      @Override
+      public synchronized boolean commit(String key, long length) throws IOException {
+        return self.put(key, buf, 0, Math.toIntExact(length), true);
+      }
+
+      @Override
+      public void close() {
+        buf = null;
+      }
+    };
+  }
+
   /** Removes an object; removing an absent one is not an error. */
   void delete(String key) throws IOException;
 
