@@ -32,7 +32,7 @@ final class InitCommand extends BaseCommand {
   @Option(names = "--compression-level", paramLabel = "N", description = "zstd level 0-19, 0 for none (default: ${DEFAULT-VALUE}).", defaultValue = "3")
   int level;
 
-  @Option(names = "--kdf-memory", paramLabel = "KIB", description = "Argon2id memory in KiB (default: ${DEFAULT-VALUE}).", defaultValue = "65536")
+  @Option(names = "--kdf-memory", paramLabel = "KIB", description = "Argon2id memory in KiB (default: ${DEFAULT-VALUE}).", defaultValue = "32768")
   int kdfMemory;
 
   @Option(names = "--kdf-iterations", paramLabel = "N", description = "Argon2id passes (default: ${DEFAULT-VALUE}).", defaultValue = "3")

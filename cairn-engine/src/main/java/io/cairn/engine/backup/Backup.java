@@ -66,7 +66,7 @@ public final class Backup {
   private final Excludes excludes;
   private final List<Snapshot.FileError> errors = Collections.synchronizedList(new ArrayList<>());
   private final Map<Integer, BlobId> zeroIds = new ConcurrentHashMap<>();
-  private final BlockingQueue<Object> files = new ArrayBlockingQueue<>(512);
+  private final BlockingQueue<Object> files = new ArrayBlockingQueue<>(128);
   private final BlockingQueue<Object> chunks;
   private MemIndex index;
   private BlobWriter writer;
@@ -88,7 +88,7 @@ public final class Backup {
     this.progress = progress == null ? new BackupProgress() : progress;
     this.cdc = repo.chunker();
     this.excludes = new Excludes(opt.excludes());
-    this.chunks = new ArrayBlockingQueue<>(opt.workers() * 2);
+    this.chunks = new ArrayBlockingQueue<>(opt.workers() + 1);
   }
 
   /** The outcome: the saved snapshot, with the per-file errors it lists. */
@@ -440,12 +440,39 @@ public final class Backup {
     }
   }
 
-  private record Chunk(FileJob file, int index, byte[] data) {}
+  /** A chunk on its way to a worker; {@code data} is null for a run of zeros (not copied). */
+  private record Chunk(FileJob file, int index, byte[] data, int len) {}
+
+  /**
+   * Chunk buffers, recycled: the reader takes one per chunk and the worker gives it back, so the
+   * number of buffers (and so memory) is fixed whatever the data, and the heap sees no churn of
+   * megabyte-sized arrays.
+   */
+  private final BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(64);
+  private final AtomicInteger buffersMade = new AtomicInteger();
+
+  private byte[] takeBuffer(int n) throws InterruptedException {
+    int limit = opt.workers() + 1;
+    byte[] b = freeBuffers.poll();
+    while (b == null) {
+      if (buffersMade.get() < limit) {
+        buffersMade.incrementAndGet();
+        b = new byte[0];
+        break;
+      }
+      b = freeBuffers.poll(100, TimeUnit.MILLISECONDS);
+      if (b == null && failure != null) throw new InterruptedException("backup failed");
+    }
+    if (b.length < n) b = new byte[IoSlices.bufferSize(n)]; // grows only for the rare large chunk (chunks cluster around avg)
+    return b;
+  }
 
   // ---------------------------------------------------------------- read and chunk
 
+  private static final int READ_SLICE = 256 * 1024;
+
   private void readLoop() {
-    byte[] buf = new byte[cdc.params().max() * 2];
+    byte[][] buf = new byte[1][];
     try {
       while (true) {
         Object o = files.take();
@@ -462,7 +489,7 @@ public final class Backup {
     }
   }
 
-  private void readFile(FileJob f, byte[] buf) throws InterruptedException {
+  private void readFile(FileJob f, byte[][] bufHolder) throws InterruptedException {
     progress.current = f.path.toString();
     long total = 0;
     boolean grew = false;
@@ -471,42 +498,65 @@ public final class Backup {
       long expected = f.meta.size();
       if (expected <= min) {
         // small file: one chunk, read straight into an exact-size array
-        byte[] data = new byte[(int) expected];
-        ByteBuffer bb = ByteBuffer.wrap(data);
-        while (bb.hasRemaining() && IoSlices.read(ch, bb) >= 0) {}
-        int n = bb.position();
-        if (n > 0) submit(f, n == data.length ? data : Arrays.copyOf(data, n));
+        int n = 0;
+        if (expected > 0) {
+          byte[] data = takeBuffer((int) expected + 1);
+          ByteBuffer bb = ByteBuffer.wrap(data, 0, (int) expected + 1);
+          while (bb.hasRemaining() && IoSlices.read(ch, bb) >= 0) {}
+          n = bb.position();
+          grew = n > expected;
+          if (grew) n = (int) expected;
+          if (n > 0) submit(f, data, n);
+          else freeBuffers.offer(data);
+        }
         total = n;
-        grew = n == data.length && ch.read(ByteBuffer.allocate(1)) > 0;
       } else {
-        int start = 0, end = 0;
-        boolean eof = false;
+        // Each chunk is read straight into its own pooled buffer in slices; the scanner finds the
+        // boundary as bytes arrive, and the few bytes read past it move to the next buffer.
         int max = cdc.params().max();
+        FastCdc.Scanner sc = cdc.scanner();
+        byte[] cur = takeBuffer(max + READ_SLICE);
+        int filled = 0;
+        boolean eof = false;
         while (true) {
-          if (!eof && end - start < max) {
-            if (start > 0) {
-              System.arraycopy(buf, start, buf, 0, end - start);
-              end -= start;
-              start = 0;
-            }
-            ByteBuffer bb = ByteBuffer.wrap(buf, end, buf.length - end);
+          int cut = sc.find(cur, filled, eof);
+          if (cut < 0) {
+            ByteBuffer bb = ByteBuffer.wrap(cur, filled, Math.min(READ_SLICE, cur.length - filled));
+            int r = 0;
             while (bb.hasRemaining()) {
-              int r = IoSlices.read(ch, bb);
-              if (r < 0) {
+              int k = ch.read(bb);
+              if (k < 0) {
                 eof = true;
                 break;
               }
+              r += k;
             }
-            progress.bytesRead.addAndGet(bb.position() - end);
-            end = bb.position();
+            filled += r;
+            progress.bytesRead.addAndGet(r);
+            continue;
           }
-          if (end == start) break;
-          int n = cdc.cutFast(buf, start, end - start);
-          if (!eof && n == end - start && n < max) continue; // need more data to decide
-          submit(f, Arrays.copyOfRange(buf, start, start + n));
-          total += n;
-          progress.bytesDone.addAndGet(n);
-          start += n;
+          if (cut == 0) {
+            freeBuffers.offer(cur);
+            break;
+          }
+          byte[] next = takeBuffer(max + READ_SLICE);
+          int rest = filled - cut;
+          System.arraycopy(cur, cut, next, 0, rest);
+          if (cut >= 4096 && FastCdc.isZero(cur, 0, cut)) {
+            freeBuffers.offer(cur);
+            submit(f, null, cut);
+          } else {
+            submit(f, cur, cut);
+          }
+          total += cut;
+          progress.bytesDone.addAndGet(cut);
+          cur = next;
+          filled = rest;
+          sc.reset();
+          if (eof && filled == 0) {
+            freeBuffers.offer(cur);
+            break;
+          }
         }
       }
     } catch (NoSuchFileException e) {
@@ -533,11 +583,13 @@ public final class Backup {
     f.chunkDone();
   }
 
-  private void submit(FileJob f, byte[] data) throws InterruptedException {
+  private void submit(FileJob f, byte[] data, int len) throws InterruptedException {
     int idx = f.addChunk();
-    if (f.meta.size() <= cdc.params().min()) progress.bytesDone.addAndGet(data.length);
-    if (f.meta.size() <= cdc.params().min()) progress.bytesRead.addAndGet(data.length);
-    while (!chunks.offer(new Chunk(f, idx, data), 100, TimeUnit.MILLISECONDS)) {
+    if (f.meta.size() <= cdc.params().min()) {
+      progress.bytesDone.addAndGet(len);
+      progress.bytesRead.addAndGet(len);
+    }
+    while (!chunks.offer(new Chunk(f, idx, data, len), 100, TimeUnit.MILLISECONDS)) {
       if (failure != null) throw new InterruptedException("backup failed");
     }
   }
@@ -551,9 +603,15 @@ public final class Backup {
         if (o == EOF) return;
         Chunk c = (Chunk) o;
         byte[] d = c.data();
-        BlobId id = zeroId(d);
-        if (id == null) id = repo.sealer().masterKey().id(d, 0, d.length);
-        writer.store(BlobType.DATA, id, d, 0, d.length);
+        BlobId id;
+        if (d == null) {
+          id = zeroIds.computeIfAbsent(c.len(), len -> repo.sealer().masterKey().id(new byte[len], 0, len));
+          if (!writer.known(id)) writer.store(BlobType.DATA, id, new byte[c.len()], 0, c.len());
+        } else {
+          id = repo.sealer().masterKey().id(d, 0, c.len());
+          writer.store(BlobType.DATA, id, d, 0, c.len());
+          freeBuffers.offer(d);
+        }
         c.file().setChunk(c.index(), id);
         c.file().chunkDone();
       }
@@ -562,18 +620,6 @@ public final class Backup {
     } catch (Throwable t) {
       fail(t);
     }
-  }
-
-  private static final byte[] ZEROS = new byte[64 * 1024];
-
-  /** All-zero chunks (sparse files, disk images) are common and long: hash each length once. */
-  private BlobId zeroId(byte[] d) {
-    if (d.length < 4096) return null;
-    for (int off = 0; off < d.length; off += ZEROS.length) {
-      int n = Math.min(ZEROS.length, d.length - off);
-      if (Arrays.mismatch(d, off, off + n, ZEROS, 0, n) >= 0) return null;
-    }
-    return zeroIds.computeIfAbsent(d.length, len -> repo.sealer().masterKey().id(d, 0, len));
   }
 
   static boolean sameContent(List<BlobId> a, List<BlobId> b) {

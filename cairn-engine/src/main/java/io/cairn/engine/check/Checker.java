@@ -45,6 +45,7 @@ public final class Checker {
   private final int threads;
   private final List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
   private final Set<BlobId> badBlobs = ConcurrentHashMap.newKeySet();
+  private static final ThreadLocal<byte[]> PACK_BUFFER = new ThreadLocal<>();
   public final AtomicLong packsRead = new AtomicLong();
   public final AtomicLong bytesRead = new AtomicLong();
 
@@ -191,17 +192,25 @@ public final class Checker {
   private void readPack(BlobId pack, List<PackEntry> indexed) throws IOException {
     String key = Repository.packKey(pack);
     byte[] data;
+    int length;
     try {
-      data = repo.store().get(key);
+      long size = repo.store().stat(key).orElseThrow(() -> new MissingObjectException(key)).size();
+      data = PACK_BUFFER.get();
+      if (data == null || data.length < size) {
+        data = new byte[io.cairn.engine.fs.IoSlices.bufferSize((int) size)];
+        PACK_BUFFER.set(data);
+      }
+      length = repo.store().read(key, 0, data, 0, (int) size);
     } catch (MissingObjectException e) {
       problems.add(new Problem("pack " + pack, "disappeared while checking"));
       return;
     }
     packsRead.incrementAndGet();
-    bytesRead.addAndGet(data.length);
+    bytesRead.addAndGet(length);
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      if (!BlobId.fromBytes(sha.digest(data), 0).equals(pack)) {
+      sha.update(data, 0, length);
+      if (!BlobId.fromBytes(sha.digest(), 0).equals(pack)) {
         problems.add(new Problem("pack " + pack, "content does not match its name (bit rot or tampering); checking its blobs"));
       }
     } catch (NoSuchAlgorithmException e) {
@@ -209,7 +218,7 @@ public final class Checker {
     }
     Map<BlobId, PackEntry> trailer = new TreeMap<>();
     try {
-      for (PackEntry e : PackFormat.readTrailer(key, repo.sealer(), data)) trailer.put(e.id(), e);
+      for (PackEntry e : PackFormat.readTrailer(key, repo.sealer(), data, length)) trailer.put(e.id(), e);
     } catch (CorruptObjectException e) {
       problems.add(new Problem("pack " + pack, "trailer unreadable: " + e.getMessage()));
     }
@@ -218,12 +227,12 @@ public final class Checker {
       if (!trailer.isEmpty() && (t == null || t.offset() != e.offset() || t.length() != e.length())) {
         problems.add(new Problem("pack " + pack + " blob " + e.id(), "index entry does not match the pack trailer"));
       }
-      if ((long) e.offset() + e.length() > data.length) {
+      if ((long) e.offset() + e.length() > length) {
         badBlobs.add(e.id());
         continue;
       }
       try {
-        repo.decodeBlob(pack, e, data, e.offset());
+        repo.decodeBlobShared(pack, e, data, e.offset());
       } catch (CorruptObjectException ex) {
         badBlobs.add(e.id());
         problems.add(new Problem("pack " + pack + " blob " + e.id(), ex.getMessage().replace("pack " + pack + " blob " + e.id() + ": ", "")));

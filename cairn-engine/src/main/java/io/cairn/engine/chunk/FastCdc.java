@@ -33,6 +33,57 @@ public final class FastCdc {
     fillGear(seed);
   }
 
+  /**
+   * Finds the boundary of one chunk that arrives piece by piece in one buffer (starting at index 0),
+   * with the same result as {@link #cut} on the whole: the gear state carries over between calls,
+   * so no byte is hashed twice.
+   */
+  public final class Scanner {
+    private long h;
+    private int i = min;
+    private boolean zeros = true;
+    private int zeroChecked;
+
+    /** The chunk length once known from {@code buf[0, filled)}, else -1 (give it more bytes). */
+    public int find(byte[] buf, int filled, boolean eof) {
+      if (zeros) {
+        // a run of zeros (sparse files, images) is only compared, not hashed: its boundary is fixed
+        if (isZero(buf, zeroChecked, filled - zeroChecked)) {
+          zeroChecked = filled;
+          if (filled >= max) return zeroCut();
+          if (!eof) return -1;
+        }
+        zeros = false;
+      }
+      if (filled <= min) return eof ? filled : -1;
+      final long[] g = gear;
+      int normal = Math.min(filled, avg);
+      for (; i < normal; i++) {
+        h = (h << 1) + g[buf[i] & 0xff];
+        if ((h & maskS) == 0) return i + 1;
+      }
+      int end = Math.min(filled, max);
+      for (; i < end; i++) {
+        h = (h << 1) + g[buf[i] & 0xff];
+        if ((h & maskL) == 0) return i + 1;
+      }
+      if (end == max) return max;
+      return eof ? filled : -1;
+    }
+
+    /** Starts the next chunk. */
+    public void reset() {
+      h = 0;
+      i = min;
+      zeros = true;
+      zeroChecked = 0;
+    }
+  }
+
+  public Scanner scanner() {
+    return new Scanner();
+  }
+
   private int zeroCut = -1;
 
   /**
@@ -40,16 +91,19 @@ public final class FastCdc {
    * disk images): the boundary in a zero run is always at the same place, computed once.
    */
   public int cutFast(byte[] buf, int off, int len) {
-    if (len >= max && isZero(buf, off, max)) {
-      if (zeroCut < 0) zeroCut = cut(new byte[max], 0, max);
-      return zeroCut;
-    }
+    if (len >= max && isZero(buf, off, max)) return zeroCut();
     return cut(buf, off, len);
+  }
+
+  private int zeroCut() {
+    if (zeroCut < 0) zeroCut = cut(new byte[max], 0, max);
+    return zeroCut;
   }
 
   private static final byte[] ZEROS = new byte[64 * 1024];
 
-  static boolean isZero(byte[] b, int off, int len) {
+  /** True when {@code len} bytes from {@code off} are all zero (vectorized compare). */
+  public static boolean isZero(byte[] b, int off, int len) {
     for (int o = 0; o < len; o += ZEROS.length) {
       int n = Math.min(ZEROS.length, len - o);
       if (java.util.Arrays.mismatch(b, off + o, off + o + n, ZEROS, 0, n) >= 0) return false;

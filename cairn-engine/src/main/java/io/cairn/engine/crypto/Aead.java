@@ -32,6 +32,21 @@ final class Aead {
     }
   }
 
+  /** Decrypts into dst at dstOff; returns the plaintext length, or -1 when authentication fails. */
+  static int openInto(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
+    if (len < TAG) return -1;
+    try {
+      Cipher c = CIPHER.get();
+      c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG * 8, nonce));
+      if (aad != null) c.updateAAD(aad);
+      return c.doFinal(src, off, len, dst, dstOff);
+    } catch (AEADBadTagException e) {
+      return -1;
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM decryption failed", e);
+    }
+  }
+
   /** Decrypts; returns null when authentication fails. */
   static byte[] open(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
     if (len < TAG) return null;

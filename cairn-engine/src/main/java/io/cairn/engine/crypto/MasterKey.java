@@ -58,6 +58,11 @@ public final class MasterKey {
     return BlobId.fromBytes(m.doFinal(), 0);
   }
 
+  /** True when {@code len} bytes of plaintext hash to {@code id}. */
+  public boolean matches(BlobId id, byte[] data, int off, int len) {
+    return id(data, off, len).equals(id);
+  }
+
   /** A subkey for one object or pack: HMAC-SHA-256(encKey, label || salt). */
   byte[] subkey(byte label, byte[] salt) {
     Mac m = kdfMac.get();

@@ -121,6 +121,11 @@ public final class Sealer {
     return Aead.open(packKey, nonce(packOffset), aad, src, off, len);
   }
 
+  /** Decrypts a blob payload into dst; returns its length, or -1 when authentication fails. */
+  public int openBlobInto(byte[] packKey, long packOffset, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
+    return Aead.openInto(packKey, nonce(packOffset), aad, src, off, len, dst, dstOff);
+  }
+
   private static byte[] nonce(long packOffset) {
     byte[] n = new byte[Aead.NONCE];
     for (int i = 0; i < 8; i++) n[4 + i] = (byte) (packOffset >>> (56 - 8 * i));

@@ -53,12 +53,17 @@ public final class PackFormat {
 
   /** Decodes the trailer of a whole pack held in memory. */
   public static List<PackEntry> readTrailer(String name, Sealer sealer, byte[] pack) throws CorruptObjectException {
+    return readTrailer(name, sealer, pack, pack.length);
+  }
+
+  /** Decodes the trailer of a pack held in {@code pack[0, length)}. */
+  public static List<PackEntry> readTrailer(String name, Sealer sealer, byte[] pack, int length) throws CorruptObjectException {
     byte[] salt = readHeader(name, pack);
-    if (pack.length < HEADER + FOOTER || !Arrays.equals(pack, pack.length - 4, pack.length, FOOTER_MAGIC, 0, 4)) {
+    if (length < HEADER + FOOTER || !Arrays.equals(pack, length - 4, length, FOOTER_MAGIC, 0, 4)) {
       throw new CorruptObjectException(name, "pack footer is damaged or the pack is truncated");
     }
-    int tlen = ByteBuffer.wrap(pack, pack.length - 8, 4).getInt();
-    int toff = pack.length - FOOTER - tlen;
+    int tlen = ByteBuffer.wrap(pack, length - 8, 4).getInt();
+    int toff = length - FOOTER - tlen;
     if (tlen < 16 || toff < HEADER) throw new CorruptObjectException(name, "pack trailer length is out of range");
     byte[] plain = sealer.openBlob(sealer.packKey(salt), toff, TRAILER_AAD, pack, toff, tlen);
     if (plain == null) throw new CorruptObjectException(name, "pack trailer fails authentication");

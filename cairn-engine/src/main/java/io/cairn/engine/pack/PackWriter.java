@@ -55,11 +55,13 @@ public final class PackWriter {
     return e;
   }
 
-  /** Encrypts a reserved blob into {@code scratch} and writes it; true when this completed a sealed pack. */
-  public boolean write(PackEntry e, byte[] payload, int off, int len, byte[] scratch) throws IOException {
-    int n = sealer.sealBlob(packKey, e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), payload, off, len,
-        scratch, 0);
-    out.write(e.offset(), scratch, 0, n);
+  /**
+   * Encrypts a reserved blob in place ({@code buf[0, len)} becomes {@code len + 16} bytes of
+   * ciphertext and tag) and writes it; true when this completed a sealed pack.
+   */
+  public boolean write(PackEntry e, byte[] buf, int len) throws IOException {
+    int n = sealer.sealBlob(packKey, e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), buf, 0, len, buf, 0);
+    out.write(e.offset(), buf, 0, n);
     synchronized (this) {
       pendingWrites--;
       return sealed && pendingWrites == 0;

@@ -4,6 +4,7 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
+import io.cairn.engine.crypto.Sealer;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
@@ -79,19 +80,21 @@ public final class BlobWriter implements AutoCloseable {
   public boolean store(BlobType type, BlobId id, byte[] data, int off, int len) throws IOException {
     checkFailure();
     if (index.contains(id) || !inFlight.add(id)) return false;
-    byte[] payload = data;
-    int poff = off;
-    int plen = len;
+    // one scratch buffer per thread: the payload (compressed, or a copy of the raw bytes) is
+    // encrypted in place there, so a blob costs no allocation and the caller's bytes stay intact
+    byte[] buf = scratch((int) Math.max(Zstd.compressBound(len), len) + Sealer.BLOB_OVERHEAD);
+    int plen = -1;
     Compression c = Compression.NONE;
     if (level > 0 && len >= 64) {
-      byte[] dst = scratch(COMPRESSED, (int) Zstd.compressBound(len));
-      int n = compressor().compressByteArray(dst, 0, dst.length, data, off, len);
+      int n = compressor().compressByteArray(buf, 0, buf.length - Sealer.BLOB_OVERHEAD, data, off, len);
       if (n < len - len / 64) { // keep compression only when it saves something worth the CPU on restore
-        payload = dst;
-        poff = 0;
         plen = n;
         c = Compression.ZSTD;
       }
+    }
+    if (plen < 0) {
+      System.arraycopy(data, off, buf, 0, len);
+      plen = len;
     }
     PackWriter w;
     PackEntry e;
@@ -104,7 +107,7 @@ public final class BlobWriter implements AutoCloseable {
       e = w.reserve(id, type, c, plen, len);
       if (w.isSealed()) open.remove(type);
     }
-    boolean complete = w.write(e, payload, poff, plen, scratch(SEALED, plen + 64));
+    boolean complete = w.write(e, buf, plen);
     blobsAdded.incrementAndGet();
     bytesAdded.addAndGet(len);
     if (complete) enqueue(w);
@@ -121,16 +124,15 @@ public final class BlobWriter implements AutoCloseable {
     return z;
   }
 
-  private static final int COMPRESSED = 0;
-  private static final int SEALED = 1;
-
-  private static byte[] scratch(int which, int n) {
+  private static byte[] scratch(int n) {
     byte[][] s = SCRATCH.get();
     if (s == null) {
-      s = new byte[2][];
+      s = new byte[1][];
       SCRATCH.set(s);
     }
-    if (s[which] == null || s[which].length < n) s[which] = new byte[Math.max(n, 1 << 16)];
+    int which = 0;
+    // grows in whole MiB steps: chunks cluster around the average size, so a thread reallocates rarely
+    if (s[which] == null || s[which].length < n) s[which] = new byte[io.cairn.engine.fs.IoSlices.grow(s[which], n, 8 * 1024 * 1024 + (1 << 16))];
     return s[which];
   }
 

@@ -331,31 +331,32 @@ public final class Restorer {
           bytesDone.addAndGet(len);
           continue;
         }
-        byte[] data;
+        Repository.BlobView data;
         try {
-          data = repo.readBlob(id);
+          data = repo.readBlobShared(id);
         } catch (IOException e) {
           damaged.put(Node.display(snapPath), e.getMessage());
           continue;
         }
-        if (isZero(data)) {
+        if (isZero(data.buf(), data.len())) {
           zeroBlobs.add(id);
         } else {
-          ByteBuffer b = ByteBuffer.wrap(data);
+          ByteBuffer b = ByteBuffer.wrap(data.buf(), 0, data.len());
           long pos = offsets[i];
           while (b.hasRemaining()) pos += IoSlices.write(ch, b, pos);
         }
-        bytesDone.addAndGet(data.length);
+        bytesDone.addAndGet(data.len());
       }
     }
   }
 
-  private static boolean isZero(byte[] d) {
-    if (d.length < 4096) return false;
-    byte[] z = new byte[Math.min(d.length, 64 * 1024)];
-    for (int off = 0; off < d.length; off += z.length) {
-      int n = Math.min(z.length, d.length - off);
-      if (Arrays.mismatch(d, off, off + n, z, 0, n) >= 0) return false;
+  private static final byte[] ZEROS = new byte[64 * 1024];
+
+  private static boolean isZero(byte[] d, int len) {
+    if (len < 4096) return false;
+    for (int off = 0; off < len; off += ZEROS.length) {
+      int n = Math.min(ZEROS.length, len - off);
+      if (Arrays.mismatch(d, off, off + n, ZEROS, 0, n) >= 0) return false;
     }
     return true;
   }

@@ -112,6 +112,19 @@ public final class LocalObjectStore implements ObjectStore {
   }
 
   @Override
+  public int read(String key, long offset, byte[] dst, int dstOff, int len) throws IOException {
+    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
+      ByteBuffer buf = ByteBuffer.wrap(dst, dstOff, len);
+      while (buf.hasRemaining()) {
+        if (IoSlices.read(ch, buf, offset + buf.position() - dstOff) < 0) break;
+      }
+      return buf.position() - dstOff;
+    } catch (NoSuchFileException e) {
+      throw new MissingObjectException(key);
+    }
+  }
+
+  @Override
   public boolean put(String key, byte[] data, int off, int len, boolean ifAbsent) throws IOException {
     Path target = path(key);
     if (ifAbsent && Files.exists(target)) {

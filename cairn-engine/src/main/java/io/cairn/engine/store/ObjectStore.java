@@ -26,6 +26,13 @@ public interface ObjectStore extends Closeable {
   /** {@code length} bytes from {@code offset}; fewer only if the object ends first. */
   byte[] get(String key, long offset, int length) throws IOException;
 
+  /** Reads {@code len} bytes from {@code offset} into {@code dst}; returns the count read. */
+  default int read(String key, long offset, byte[] dst, int dstOff, int len) throws IOException {
+    byte[] b = get(key, offset, len);
+    System.arraycopy(b, 0, dst, dstOff, b.length);
+    return b.length;
+  }
+
   /**
    * Stores an object atomically and durably. With {@code ifAbsent}, an existing object is left
    * alone and false returned; otherwise an existing object is replaced.
