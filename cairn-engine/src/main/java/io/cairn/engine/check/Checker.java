@@ -44,6 +44,7 @@ public final class Checker {
   private final Repository repo;
   private final int threads;
   private final List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
+  private final List<Problem> notices = Collections.synchronizedList(new ArrayList<>());
   private final Set<BlobId> badBlobs = ConcurrentHashMap.newKeySet();
   private static final ThreadLocal<byte[]> PACK_BUFFER = new ThreadLocal<>();
   public final AtomicLong packsRead = new AtomicLong();
@@ -55,8 +56,12 @@ public final class Checker {
   /** A snapshot file that a problem affects. */
   public record Affected(String snapshot, String path, String blob) {}
 
+  /**
+   * The outcome. {@code problems} are damage; {@code notices} are harmless findings (packs left
+   * unindexed by an interrupted backup, which prune reclaims).
+   */
   public record Report(int snapshots, long trees, long blobs, int packs, int packsRead, long bytesRead, List<Problem> problems,
-      List<Affected> affected) {
+      List<Affected> affected, List<Problem> notices) {
     public boolean ok() {
       return problems.isEmpty();
     }
@@ -82,7 +87,7 @@ public final class Checker {
       index = repo.index();
     } catch (RuntimeException e) {
       problems.add(new Problem("index", e.getMessage()));
-      return new Report(snaps.size(), 0, 0, 0, 0, 0, List.copyOf(problems), List.of());
+      return new Report(snaps.size(), 0, 0, 0, 0, 0, List.copyOf(problems), List.of(), List.copyOf(notices));
     }
     Map<BlobId, Long> packSizes = new HashMap<>();
     for (ObjectInfo o : repo.store().list("data/")) {
@@ -111,7 +116,7 @@ public final class Checker {
     }
     for (BlobId p : packSizes.keySet()) {
       if (!byPack.containsKey(p)) {
-        problems.add(new Problem("pack " + p, "is not in any index (left by an interrupted backup; harmless, reclaimed by prune)"));
+        notices.add(new Problem("pack " + p, "is not in any index (left by an interrupted backup; harmless, reclaimed by prune)"));
       }
     }
     // trees
@@ -125,6 +130,7 @@ public final class Checker {
     if (readFraction > 0) {
       List<BlobId> packs = new ArrayList<>(byPack.keySet());
       packs.removeIf(p -> !packSizes.containsKey(p));
+      for (BlobId p : packSizes.keySet()) if (!byPack.containsKey(p)) packs.add(p); // orphans are read too
       Collections.sort(packs);
       Collections.shuffle(packs, new Random(seed));
       toRead = readFraction >= 1 ? packs.size() : (int) Math.ceil(packs.size() * readFraction);
@@ -149,7 +155,8 @@ public final class Checker {
     List<Affected> affected = badBlobs.isEmpty() ? List.of() : affected(snaps);
     List<Problem> sorted = new ArrayList<>(problems);
     sorted.sort((a, b) -> a.object().compareTo(b.object()));
-    return new Report(snaps.size(), counts[0], counts[1], packSizes.size(), toRead, bytesRead.get(), sorted, affected);
+    return new Report(snaps.size(), counts[0], counts[1], packSizes.size(), toRead, bytesRead.get(), sorted, affected,
+        List.copyOf(notices));
   }
 
   private void walkTree(BlobId tree, String where, MemIndex index, Set<BlobId> seen, long[] counts) {
@@ -222,9 +229,10 @@ public final class Checker {
     } catch (CorruptObjectException e) {
       problems.add(new Problem("pack " + pack, "trailer unreadable: " + e.getMessage()));
     }
-    for (PackEntry e : indexed) {
+    boolean orphan = indexed == null;
+    for (PackEntry e : orphan ? List.copyOf(trailer.values()) : indexed) {
       PackEntry t = trailer.get(e.id());
-      if (!trailer.isEmpty() && (t == null || t.offset() != e.offset() || t.length() != e.length())) {
+      if (!orphan && !trailer.isEmpty() && (t == null || t.offset() != e.offset() || t.length() != e.length())) {
         problems.add(new Problem("pack " + pack + " blob " + e.id(), "index entry does not match the pack trailer"));
       }
       if ((long) e.offset() + e.length() > length) {
@@ -234,6 +242,10 @@ public final class Checker {
       try {
         repo.decodeBlobShared(pack, e, data, e.offset());
       } catch (CorruptObjectException ex) {
+        if (orphan) {
+          notices.add(new Problem("pack " + pack + " blob " + e.id(), "unreferenced and damaged: " + ex.getMessage()));
+          continue;
+        }
         badBlobs.add(e.id());
         problems.add(new Problem("pack " + pack + " blob " + e.id(), ex.getMessage().replace("pack " + pack + " blob " + e.id() + ": ", "")));
       }

@@ -84,9 +84,19 @@ public final class MemIndex {
       for (int k = 0; k < ENTRY; k += 8) t.putLong(q + k, s.getLong(p + k));
     }
 
+    /** Sizes a run that will not grow (a sorted run): the last segment is allocated exactly. */
     void ensureSize(int n) {
-      while (segs.size() * (long) SEG_SIZE < n) segs.add(ByteBuffer.allocateDirect(SEG_SIZE * ENTRY));
+      while (segs.size() * (long) SEG_SIZE < n) {
+        long left = n - segs.size() * (long) SEG_SIZE;
+        segs.add(ByteBuffer.allocateDirect((int) Math.min(SEG_SIZE, left) * ENTRY));
+      }
       size = n;
+    }
+
+    long capacityBytes() {
+      long b = 0;
+      for (ByteBuffer s : segs) b += s.capacity();
+      return b;
     }
   }
 
@@ -250,9 +260,12 @@ public final class MemIndex {
     return List.copyOf(packIds);
   }
 
-  /** Bytes of memory held per indexed blob, pack table and slots included (reported by benchmarks). */
+  /**
+   * Bytes of memory held per indexed blob: allocated entry storage, the delta's slots and the pack
+   * table (about 80 bytes per pack) included (reported by {@code cairn stats} and the benchmarks).
+   */
   public synchronized double bytesPerBlob() {
-    long bytes = (long) base.size * ENTRY + (long) delta.size * ENTRY + slots.length * 4L + packIds.size() * 80L;
+    long bytes = base.capacityBytes() + delta.capacityBytes() + slots.length * 4L + packIds.size() * 80L;
     return size() == 0 ? 0 : (double) bytes / size();
   }
 

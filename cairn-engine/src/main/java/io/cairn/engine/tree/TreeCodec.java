@@ -119,7 +119,7 @@ public final class TreeCodec {
       }
       if (in.pos != data.length) throw new CorruptObjectException(name, "trailing bytes in tree");
       return out;
-    } catch (ArrayIndexOutOfBoundsException | IllegalArgumentException e) {
+    } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new CorruptObjectException(name, "tree is truncated or malformed", e);
     }
   }
@@ -205,7 +205,7 @@ public final class TreeCodec {
       int n = (int) varint();
       if (n == 0) return null;
       n--;
-      if (n > d.length - pos) throw new CorruptObjectException(name, "bad length");
+      if (n < 0 || n > d.length - pos) throw new CorruptObjectException(name, "bad length");
       String s = new String(d, pos, n, StandardCharsets.UTF_8);
       pos += n;
       return s;

@@ -1,0 +1,93 @@
+package io.cairn.engine.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cairn.engine.check.Checker;
+import io.cairn.engine.fs.RawNames;
+import io.cairn.engine.repo.Repository;
+import io.cairn.engine.restore.Restorer;
+import io.cairn.engine.snapshot.Snapshot;
+import io.cairn.engine.store.LocalObjectStore;
+import io.cairn.engine.store.MemoryObjectStore;
+import io.cairn.testkit.TreeComparator;
+import io.cairn.testkit.TreeGenerator;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.LongRange;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BackupRestoreRoundTripTest {
+  @TempDir Path tmp;
+
+  @Property(tries = 8)
+  void randomTree_roundTripsWithAllMetadata(@ForAll @LongRange(min = 0, max = 1_000_000) long seed) throws Exception {
+    Path dir = Files.createTempDirectory("cairn-prop");
+    try {
+      Path src = dir.resolve("src");
+      new TreeGenerator(seed, 300_000).generate(src, 120);
+      Repository repo = Repos.init(new MemoryObjectStore());
+      Snapshot s = Repos.backup(repo, src);
+      assertThat(s.errors()).isEmpty();
+      Restorer.Result r = Repos.restore(repo, s, dir.resolve("out"));
+      assertThat(r.damaged()).isEmpty();
+      assertThat(TreeComparator.compare(src, Repos.restored(dir.resolve("out"), src))).isEmpty();
+    } finally {
+      try (var w = Files.walk(dir)) {
+        for (Path p : w.sorted(Comparator.reverseOrder()).toList()) Files.delete(p);
+      }
+    }
+  }
+
+  @Test
+  void sparseFile_staysSparse_andNonUtf8Names_surviveByteExact() throws Exception {
+    Path src = tmp.resolve("src");
+    Files.createDirectories(src);
+    try (var ch = java.nio.channels.FileChannel.open(src.resolve("sparse.img"), java.nio.file.StandardOpenOption.CREATE_NEW,
+        java.nio.file.StandardOpenOption.WRITE)) {
+      ch.write(java.nio.ByteBuffer.wrap("head".getBytes()), 0);
+      ch.write(java.nio.ByteBuffer.wrap("tail".getBytes()), 64L * 1024 * 1024);
+    }
+    assertThat(RawNames.exact()).as("tests run with --add-opens java.base/sun.nio.fs").isTrue();
+    String raw = new String(new byte[] {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe, '.', 't', 'x', 't'}, StandardCharsets.ISO_8859_1);
+    Files.writeString(RawNames.child(src, raw), "latin-1 named");
+    Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
+    Snapshot s = Repos.backup(repo, src);
+    Path out = tmp.resolve("out");
+    Repos.restore(repo, s, out);
+    Path back = Repos.restored(out, src);
+    assertThat(TreeComparator.compare(src, back)).isEmpty();
+    assertThat(Files.readString(RawNames.child(back, raw))).isEqualTo("latin-1 named");
+    assertThat(TreeComparator.allocated(back.resolve("sparse.img"))).isLessThan(1024 * 1024);
+    assertThat(Files.size(back.resolve("sparse.img"))).isEqualTo(64L * 1024 * 1024 + 4);
+  }
+
+  @Test
+  void secondBackup_ofAnUnchangedTree_readsNothing_andReusesEveryTree() throws Exception {
+    Path src = tmp.resolve("src");
+    new TreeGenerator(3, 200_000).generate(src, 150);
+    Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
+    Snapshot a = Repos.backup(repo, src);
+    Snapshot b = Repos.backup(Repos.open(new LocalObjectStore(tmp.resolve("repo"))), src);
+    assertThat(b.parent()).isEqualTo(a.id().toString());
+    assertThat(b.stats().bytesRead()).isZero();
+    assertThat(b.stats().filesUnmodified()).isEqualTo(a.stats().files());
+    assertThat(b.stats().blobsAdded()).isZero();
+    assertThat(b.tree()).isEqualTo(a.tree());
+  }
+
+  @Test
+  void check_readData_passesOnAFreshRepository() throws Exception {
+    Path src = tmp.resolve("src");
+    new TreeGenerator(5, 200_000).generate(src, 80);
+    Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
+    Repos.backup(repo, src);
+    Checker.Report rep = new Checker(Repos.open(new LocalObjectStore(tmp.resolve("repo"))), 2).run(1.0, 1);
+    assertThat(rep.problems()).isEmpty();
+    assertThat(rep.packsRead()).isEqualTo(rep.packs());
+  }
+}
