@@ -61,7 +61,7 @@ final class BackupCommand extends BaseCommand {
       }
     }
     BackupOptions opt = new BackupOptions(paths, tags, ex, oneFileSystem, parent, host, 0);
-    try (Repository repo = openRepo()) {
+    try (Repository repo = openRepo(true, false)) {
       BackupProgress p = new BackupProgress();
       long t0 = System.nanoTime();
       AtomicLong totalBytes = new AtomicLong(-1);

@@ -41,6 +41,12 @@ abstract class BaseCommand implements Callable<Integer> {
     }
   }
 
+  /** Opens the repository, warming up the crypto a bulk command is about to use while the password is stretched. */
+  Repository openRepo(boolean encrypts, boolean decrypts) throws IOException {
+    io.cairn.engine.crypto.Sealer.warmUp(encrypts, decrypts);
+    return openRepo();
+  }
+
   Repository openRepo() throws IOException {
     Path p = global.repo();
     if (!Files.isDirectory(p)) {

@@ -32,7 +32,7 @@ final class CheckCommand extends BaseCommand {
       }
       if (fraction <= 0 || fraction > 1) throw new CairnException(ErrorCode.USAGE, "--read-data-subset takes a percentage in (0, 100], like 10%");
     }
-    try (Repository repo = openRepo()) {
+    try (Repository repo = openRepo(false, true)) {
       long t0 = System.nanoTime();
       Checker c = new Checker(repo, Runtime.getRuntime().availableProcessors());
       ProgressLine line = fraction > 0 ? ProgressLine.start(global, err(), () -> String.format("%d packs read, %s, %s",

@@ -43,7 +43,7 @@ final class RestoreCommand extends BaseCommand {
     int colon = what.indexOf(':');
     String ref = colon < 0 ? what : what.substring(0, colon);
     String sub = colon < 0 ? "" : what.substring(colon + 1);
-    try (Repository repo = openRepo()) {
+    try (Repository repo = openRepo(false, true)) {
       Snapshot s = repo.resolve(ref);
       Restorer r = new Restorer(repo, new RestoreOptions(target, includes, excludes, dryRun, overwrite, 0));
       long t0 = System.nanoTime();

@@ -96,7 +96,6 @@ public final class Repository implements Closeable {
 
   /** Opens a repository: checks the config's format, then tries each key slot. */
   public static Repository open(ObjectStore store, char[] password, InstantSource clock) throws IOException {
-    Sealer.warmUp();
     byte[] sealedConfig;
     try {
       sealedConfig = store.get(CONFIG);

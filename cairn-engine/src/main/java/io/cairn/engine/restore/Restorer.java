@@ -61,6 +61,7 @@ public final class Restorer {
   private final List<PathMatcher> excludes = new ArrayList<>();
   private final Map<String, Path> hardlinks = new HashMap<>();
   private final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
+  private final List<Map.Entry<Path, Path>> links = new ArrayList<>();
   private final Set<BlobId> zeroBlobs = ConcurrentHashMap.newKeySet();
   private final Map<String, String> damaged = new ConcurrentHashMap<>();
   private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
@@ -134,6 +135,11 @@ public final class Restorer {
     if (f instanceof RuntimeException re) throw re;
     if (f != null) throw new CairnException(ErrorCode.INTERNAL, "restore failed: " + f, f);
     if (!opt.dryRun()) {
+      for (Map.Entry<Path, Path> l : links) {
+        deleteIfPresent(l.getKey());
+        Files.createLink(l.getKey(), l.getValue());
+        filesDone.incrementAndGet();
+      }
       for (int i = dirs.size() - 1; i >= 0; i--) {
         Map.Entry<Path, Node> d = dirs.get(i);
         try {
@@ -276,9 +282,7 @@ public final class Restorer {
     if (linkKey != null) {
       Path first = hardlinks.get(linkKey);
       if (first != null) {
-        deleteIfPresent(p);
-        Files.createLink(p, first);
-        filesDone.incrementAndGet();
+        links.add(Map.entry(p, first)); // made once every file is written
         return;
       }
       hardlinks.put(linkKey, p);
@@ -294,7 +298,6 @@ public final class Restorer {
     } else {
       deleteIfPresent(p);
     }
-    Files.newByteChannel(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
     List<BlobId> content = n.content();
     long[] offsets = new long[content.size() + 1];
     for (int i = 0; i < content.size(); i++) {
@@ -303,6 +306,10 @@ public final class Restorer {
       if (loc == null) damaged.put(Node.display(snapPath), "blob " + content.get(i) + " is missing from the repository");
     }
     int ranges = Math.max(1, (content.size() + RANGE_CHUNKS - 1) / RANGE_CHUNKS);
+    if (ranges > 1) {
+      // several writers: make the file first, each range then opens it for writing
+      Files.newByteChannel(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
+    }
     AtomicInteger left = new AtomicInteger(ranges);
     for (int r = 0; r < ranges; r++) {
       int from = r * RANGE_CHUNKS;
@@ -310,8 +317,15 @@ public final class Restorer {
       inflight.acquire();
       pool.execute(() -> {
         try {
-          writeRange(n, p, snapPath, content, offsets, from, to);
-          if (left.decrementAndGet() == 0) finishFile(n, p);
+          try (FileChannel ch = ranges == 1
+              ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
+              : FileChannel.open(p, StandardOpenOption.WRITE)) {
+            writeRange(ch, snapPath, content, offsets, from, to);
+            if (left.decrementAndGet() != 0) return;
+            // a file ending in a hole is extended to its size by its last byte
+            if (ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
+          }
+          finishFile(n, p);
         } catch (Throwable t) {
           if (failure == null) failure = t;
         } finally {
@@ -321,51 +335,66 @@ public final class Restorer {
     }
   }
 
-  private void writeRange(Node n, Path p, String snapPath, List<BlobId> content, long[] offsets, int from, int to)
+  private static final int SPARSE_BLOCK = 64 * 1024;
+
+  private void writeRange(FileChannel ch, String snapPath, List<BlobId> content, long[] offsets, int from, int to)
       throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-      for (int i = from; i < to; i++) {
-        BlobId id = content.get(i);
-        long len = offsets[i + 1] - offsets[i];
-        if (zeroBlobs.contains(id)) {
-          bytesDone.addAndGet(len);
-          continue;
-        }
-        Repository.BlobView data;
-        try {
-          data = repo.readBlobShared(id);
-        } catch (IOException e) {
-          damaged.put(Node.display(snapPath), e.getMessage());
-          continue;
-        }
-        if (isZero(data.buf(), data.len())) {
-          zeroBlobs.add(id);
-        } else {
-          ByteBuffer b = ByteBuffer.wrap(data.buf(), 0, data.len());
-          long pos = offsets[i];
-          while (b.hasRemaining()) pos += IoSlices.write(ch, b, pos);
-        }
-        bytesDone.addAndGet(data.len());
+    for (int i = from; i < to; i++) {
+      BlobId id = content.get(i);
+      long len = offsets[i + 1] - offsets[i];
+      if (zeroBlobs.contains(id)) {
+        bytesDone.addAndGet(len);
+        continue;
       }
+      Repository.BlobView data;
+      try {
+        data = repo.readBlobShared(id);
+      } catch (IOException e) {
+        damaged.put(Node.display(snapPath), e.getMessage());
+        continue;
+      }
+      if (isZero(data.buf(), 0, data.len())) {
+        if (data.len() >= 4096) zeroBlobs.add(id);
+      } else {
+        writeSparse(ch, data.buf(), data.len(), offsets[i]);
+      }
+      bytesDone.addAndGet(data.len());
     }
   }
 
-  private static final byte[] ZEROS = new byte[64 * 1024];
+  /** Writes {@code buf[0, len)} at {@code pos}, leaving runs of zero blocks as holes. */
+  private static void writeSparse(FileChannel ch, byte[] buf, int len, long pos) throws IOException {
+    int i = 0;
+    while (i < len) {
+      int n = Math.min(SPARSE_BLOCK, len - i);
+      if (isZero(buf, i, n)) {
+        i += n;
+        continue;
+      }
+      int j = i + n;
+      while (j < len) {
+        int m = Math.min(SPARSE_BLOCK, len - j);
+        if (isZero(buf, j, m)) break;
+        j += m;
+      }
+      ByteBuffer b = ByteBuffer.wrap(buf, i, j - i);
+      long at = pos + i;
+      while (b.hasRemaining()) at += IoSlices.write(ch, b, at);
+      i = j;
+    }
+  }
 
-  private static boolean isZero(byte[] d, int len) {
-    if (len < 4096) return false;
-    for (int off = 0; off < len; off += ZEROS.length) {
-      int n = Math.min(ZEROS.length, len - off);
-      if (Arrays.mismatch(d, off, off + n, ZEROS, 0, n) >= 0) return false;
+  private static final byte[] ZEROS = new byte[SPARSE_BLOCK];
+
+  private static boolean isZero(byte[] d, int off, int len) {
+    for (int o = 0; o < len; o += ZEROS.length) {
+      int n = Math.min(ZEROS.length, len - o);
+      if (Arrays.mismatch(d, off + o, off + o + n, ZEROS, 0, n) >= 0) return false;
     }
     return true;
   }
 
-  private void finishFile(Node n, Path p) throws IOException {
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
-      // a file ending in a zero run (a hole) is extended to its size by its last byte
-      if (ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
-    }
+  private void finishFile(Node n, Path p) {
     try {
       PosixFs.applyMetadata(p, n);
     } catch (IOException e) {
