@@ -6,6 +6,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "cairn",
     mixinStandardHelpOptions = true,
+    scope = picocli.CommandLine.ScopeType.INHERIT,
+    usageHelpAutoWidth = true,
     versionProvider = Cairn.Version.class,
     description = {
         "Backups you can prove you can restore.",
@@ -29,11 +31,12 @@ import picocli.CommandLine.Spec;
         "  CAIRN_REPO            repository folder (instead of --repo)",
         "  CAIRN_PASSWORD        repository password",
         "  CAIRN_PASSWORD_FILE   file holding the repository password",
-        "  CAIRN_JAVA_OPTS       extra JVM options for ./cairn (for example -Xmx2g)",
+        "  CAIRN_HEAP            maximum Java heap for ./cairn (default 2g)",
+        "  CAIRN_JAVA_OPTS       extra JVM options for ./cairn",
         "",
         "Exit codes:",
         "  0 success, 1 internal error, 2 bad usage, 3 completed with warnings (items listed),",
-        "  10 no repository, 12 wrong password, 13 unsupported format version, 14 data damaged,",
+        "  10 no repository, 11 locked (reserved), 12 wrong password, 13 unsupported format version, 14 data damaged,",
         "  15 target in the way, 16 I/O error (disk full, permission), 17 not found, 130 interrupted.",
         "",
         "See docs/operations.md for the full reference."})

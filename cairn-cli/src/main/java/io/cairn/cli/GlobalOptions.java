@@ -38,7 +38,8 @@ final class GlobalOptions {
 
   char[] password(boolean confirm) {
     Path file = passwordFile;
-    if (file == null && System.getenv("CAIRN_PASSWORD_FILE") != null) file = Path.of(System.getenv("CAIRN_PASSWORD_FILE"));
+    String envFile = System.getenv("CAIRN_PASSWORD_FILE");
+    if (file == null && envFile != null && !envFile.isBlank()) file = Path.of(envFile);
     if (file != null) {
       try {
         String s = Files.readString(file, StandardCharsets.UTF_8);

@@ -46,6 +46,8 @@ final class InitCommand extends BaseCommand {
     try {
       cp = new ChunkerParams(chunkMin, chunkAvg, chunkMax);
       kdf = new KeyFile.KdfParams(kdfMemory, kdfIterations, 1);
+      // validated now, before asking for a password or creating anything
+      new io.cairn.engine.repo.RepoConfig(io.cairn.engine.repo.RepoConfig.VERSION, "check", java.time.Instant.EPOCH, cp, packSize, level);
     } catch (IllegalArgumentException e) {
       throw new CairnException(ErrorCode.USAGE, e.getMessage());
     }

@@ -45,6 +45,9 @@ public final class Main {
     if (ex instanceof CairnException ce) {
       code = ce.code();
       msg = ce.getMessage();
+    } else if (ex instanceof io.cairn.engine.CorruptObjectException || ex instanceof io.cairn.engine.MissingObjectException) {
+      code = ErrorCode.DATA_DAMAGED;
+      msg = "repository data is damaged: " + ex.getMessage() + "; run 'cairn check --read-data' to see what it affects";
     } else if (ex instanceof InterruptedIOException || ex instanceof InterruptedException) {
       code = ErrorCode.INTERRUPTED;
       msg = "interrupted";
@@ -53,7 +56,7 @@ public final class Main {
       msg = describe(io);
     } else if (ex instanceof OutOfMemoryError) {
       code = ErrorCode.INTERNAL;
-      msg = "out of memory; raise the heap with CAIRN_JAVA_OPTS=-Xmx2g and report this";
+      msg = "out of memory; raise the heap with CAIRN_HEAP=4g (default 2g) and report this";
     } else {
       code = ErrorCode.INTERNAL;
       msg = "internal error: " + ex + (debug ? "" : " (run with --debug for details, and please report it)");

@@ -9,11 +9,9 @@ import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import java.io.IOException;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -30,7 +28,7 @@ final class StatsCommand extends BaseCommand {
       if (ref != null) {
         Snapshot s = repo.resolve(ref);
         long[] c = new long[3];
-        walk(repo, s.treeId(), c, new HashSet<>());
+        walk(repo, s.treeId(), c);
         m.put("snapshot", s.id().toString());
         m.put("files", c[0]);
         m.put("dirs", c[1]);
@@ -79,11 +77,11 @@ final class StatsCommand extends BaseCommand {
     }
   }
 
-  private static void walk(Repository repo, BlobId tree, long[] c, Set<BlobId> unused) throws IOException {
+  private static void walk(Repository repo, BlobId tree, long[] c) throws IOException {
     for (Node n : repo.readTree(tree)) {
       if (n.type() == NodeType.DIR) {
         c[1]++;
-        walk(repo, n.subtree(), c, unused);
+        walk(repo, n.subtree(), c);
       } else if (n.type() == NodeType.FILE) {
         c[0]++;
         c[2] += n.size();

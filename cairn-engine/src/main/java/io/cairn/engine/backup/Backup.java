@@ -32,7 +32,6 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -107,9 +106,12 @@ public final class Backup {
       if (!Files.exists(abs, LinkOption.NOFOLLOW_LINKS)) {
         throw new CairnException(ErrorCode.NOT_FOUND, "source path " + abs + " does not exist");
       }
+      // folders above a source are recorded by their real path (a symlinked parent is followed);
+      // the source itself is taken as it is (a symlink given as a source is saved as a symlink)
+      if (abs.getParent() != null) abs = abs.getParent().toRealPath().resolve(abs.getFileName());
       sources.add(abs);
     }
-    String host = opt.host() != null ? opt.host() : hostname();
+    String host = opt.host() != null ? opt.host() : Repository.hostname();
     List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
     Snapshot parent = findParent(host, paths);
     index = repo.index();
@@ -146,14 +148,6 @@ public final class Backup {
   static String version() {
     String v = Backup.class.getPackage().getImplementationVersion();
     return v == null ? "dev" : v;
-  }
-
-  private static String hostname() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (IOException e) {
-      return "localhost";
-    }
   }
 
   private Snapshot findParent(String host, List<String> paths) throws IOException {
@@ -251,7 +245,7 @@ public final class Backup {
   /** One entry: a folder is walked now; a file is queued for reading unless unchanged. */
   private void entry(DirJob job, int slot, Path p, String name, Node prev, long rootDev) throws IOException, InterruptedException {
     checkFailure();
-    if (excludes.excluded(p)) {
+    if (rootDev != -1 && excludes.excluded(p)) { // a source named on the command line is never excluded
       job.childDone();
       return;
     }
@@ -622,7 +616,4 @@ public final class Backup {
     }
   }
 
-  static boolean sameContent(List<BlobId> a, List<BlobId> b) {
-    return Objects.equals(a, b);
-  }
 }

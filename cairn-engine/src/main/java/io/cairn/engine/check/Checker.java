@@ -78,8 +78,9 @@ public final class Checker {
     for (ObjectInfo o : repo.store().list("snapshots/")) {
       try {
         snaps.add(repo.loadSnapshot(BlobId.fromHex(o.key().substring("snapshots/".length()))));
-      } catch (CorruptObjectException | IllegalArgumentException e) {
-        problems.add(new Problem(o.key(), "snapshot is damaged: " + e.getMessage()));
+      } catch (CorruptObjectException | IllegalArgumentException | io.cairn.engine.CairnException
+          | com.fasterxml.jackson.core.JacksonException e) {
+        problems.add(new Problem(o.key(), "snapshot cannot be read: " + e.getMessage()));
       }
     }
     MemIndex index;

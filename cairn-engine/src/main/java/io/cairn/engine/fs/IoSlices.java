@@ -15,10 +15,6 @@ public final class IoSlices {
   private IoSlices() {}
 
   /**
-   * A buffer size for n bytes: rounded up to whole MiB plus 64 bytes of room (for a tag). Buffers
-   * that grow in such steps are reallocated rarely, since chunks cluster around the average size.
-   */
-  /**
    * The new size for a buffer of {@code current} bytes that must hold {@code n}: the first time,
    * just enough; on growth, straight to {@code cap} (the largest chunk), so that buffers of a long
    * run grow once instead of leaving a trail of garbage.
@@ -27,6 +23,10 @@ public final class IoSlices {
     return current == null ? bufferSize(n) : Math.max(bufferSize(n), cap);
   }
 
+  /**
+   * A buffer size for n bytes: rounded up to whole MiB plus 64 bytes of room (for a tag). Buffers
+   * that grow in such steps are reallocated rarely, since chunks cluster around the average size.
+   */
   public static int bufferSize(int n) {
     int mib = 1 << 20;
     return (int) Math.min(Integer.MAX_VALUE - 64, ((long) n + mib - 1) / mib * mib + 64);

@@ -26,7 +26,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class PosixFs {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
   private static final String ATTRS = "unix:mode,ino,dev,rdev,nlink,uid,gid,ctime,size,lastModifiedTime";
-  private static final boolean ROOT = "root".equals(System.getProperty("user.name"));
+  private static final boolean ROOT = uid() == 0;
+
+  private static int uid() {
+    try {
+      return (Integer) Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | RuntimeException e) {
+      return "root".equals(System.getProperty("user.name")) ? 0 : -1;
+    }
+  }
   private final Map<Integer, String> users = new ConcurrentHashMap<>();
   private final Map<Integer, String> groups = new ConcurrentHashMap<>();
 
@@ -145,6 +153,14 @@ public final class PosixFs {
           v.write(Node.display(x.getKey()), ByteBuffer.wrap(x.getValue().getBytes(StandardCharsets.ISO_8859_1)));
         }
       }
+    }
+    if (n.type() == NodeType.FIFO || n.type() == NodeType.CHAR_DEVICE || n.type() == NodeType.BLOCK_DEVICE) {
+      // the JDK sets times through an open file, and opening a FIFO blocks (a device may act): use touch
+      long ns = n.mtimeNanos();
+      String stamp = "@" + Math.floorDiv(ns, 1_000_000_000L) + "." + String.format("%09d", Math.floorMod(ns, 1_000_000_000L));
+      Processes.Result r = Processes.run(List.of("touch", "-h", "-m", "-d", stamp, p.toString()), Duration.ofSeconds(30));
+      if (r.exitCode() != 0) throw new IOException("touch failed for " + p + ": " + r.stderr());
+      return;
     }
     BasicFileAttributeView bv = Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW);
     try {

@@ -77,8 +77,14 @@ public final class PackFormat {
     List<PackEntry> out = new ArrayList<>(n);
     byte[] id = new byte[32];
     for (int i = 0; i < n; i++) {
-      BlobType t = BlobType.of(b.get());
-      Compression c = Compression.of(b.get());
+      BlobType t;
+      Compression c;
+      try {
+        t = BlobType.of(b.get());
+        c = Compression.of(b.get());
+      } catch (IllegalArgumentException e) {
+        throw new CorruptObjectException(name, "pack trailer entry " + i + ": " + e.getMessage(), e);
+      }
       b.get(id);
       int off = b.getInt();
       int len = b.getInt();

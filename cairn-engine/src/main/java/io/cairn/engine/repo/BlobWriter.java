@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * the caller's thread, only the append to the pack buffer is serialized.
  */
 public final class BlobWriter implements AutoCloseable {
-  static final int INDEX_EVERY_PACKS = 64;
+  static final int INDEX_EVERY_PACKS = 16;
   private static final ThreadLocal<ZstdCompressCtx> ZSTD = new ThreadLocal<>();
   private static final ThreadLocal<byte[][]> SCRATCH = new ThreadLocal<>();
 
@@ -247,6 +247,18 @@ public final class BlobWriter implements AutoCloseable {
   @Override
   public void close() {
     uploader.interrupt();
+    try {
+      uploader.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    for (PackWriter w; (w = uploads.poll()) != null; ) {
+      try {
+        w.output().close(); // packs never stored: their temp files go
+      } catch (IOException ignored) {
+        // a temp file left behind is harmless
+      }
+    }
     synchronized (open) {
       for (PackWriter w : open.values()) {
         try {

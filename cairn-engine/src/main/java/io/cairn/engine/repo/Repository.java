@@ -112,11 +112,19 @@ public final class Repository implements Closeable {
       throw new CairnException(ErrorCode.DATA_DAMAGED, "repository " + store.location() + " has no key slots (keys/ is empty)");
     }
     MasterKey key = null;
+    CairnException unreadable = null;
     for (ObjectInfo k : keys) {
-      KeyFile kf = KeyFile.parse(k.key(), store.get(k.key()));
+      KeyFile kf;
+      try {
+        kf = KeyFile.parse(k.key(), store.get(k.key()));
+      } catch (CairnException e) {
+        unreadable = e; // a slot of a newer format, or damaged: another slot may still open
+        continue;
+      }
       key = kf.open(password);
       if (key != null) break;
     }
+    if (key == null && unreadable != null) throw unreadable;
     if (key == null) {
       throw new CairnException(ErrorCode.WRONG_PASSWORD, "wrong password for repository " + store.location()
           + ": none of its " + keys.size() + " key slot(s) opens with it");
@@ -174,7 +182,8 @@ public final class Repository implements Closeable {
     return HexFormat.of().formatHex(b);
   }
 
-  static String hostname() {
+  /** This machine's name as recorded in snapshots: $HOSTNAME, else the resolver's name. */
+  public static String hostname() {
     String h = System.getenv("HOSTNAME");
     if (h != null && !h.isBlank()) return h;
     try {

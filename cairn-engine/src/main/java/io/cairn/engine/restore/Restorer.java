@@ -195,8 +195,12 @@ public final class Restorer {
     return false;
   }
 
-  private void checkFailure() {
-    if (failure != null) throw new CairnException(ErrorCode.INTERNAL, "restore failed: " + failure.getMessage(), failure);
+  private void checkFailure() throws IOException {
+    Throwable f = failure;
+    if (f == null) return;
+    if (f instanceof IOException io) throw io;
+    if (f instanceof RuntimeException re) throw re;
+    throw new CairnException(ErrorCode.INTERNAL, "restore failed: " + f, f);
   }
 
   private void restoreNode(Node n, Path dir, String snapPath, boolean parentIncluded) throws IOException, InterruptedException {
@@ -232,10 +236,14 @@ public final class Restorer {
         otherCount.incrementAndGet();
         if (opt.dryRun()) return;
         deleteIfPresent(p);
-        if (PosixFs.makeSpecial(p, n)) {
-          applyQuietly(p, n);
-        } else {
-          warnings.add(Node.display(snapPath) + ": device node not created (needs root)");
+        try {
+          if (PosixFs.makeSpecial(p, n)) {
+            applyQuietly(p, n);
+          } else {
+            warnings.add(Node.display(snapPath) + ": device node not created (needs root)");
+          }
+        } catch (IOException e) {
+          warnings.add(Node.display(snapPath) + ": not created: " + e.getMessage());
         }
       }
       case SOCKET -> warnings.add(Node.display(snapPath) + ": socket not restored (sockets are made by the programs that use them)");
@@ -298,13 +306,23 @@ public final class Restorer {
     } else {
       deleteIfPresent(p);
     }
-    List<BlobId> content = n.content();
-    long[] offsets = new long[content.size() + 1];
+    List<BlobId> allContent = n.content();
+    long[] offsets0 = new long[allContent.size() + 1];
+    List<BlobId> content = allContent;
+    long[] offsets = offsets0;
     for (int i = 0; i < content.size(); i++) {
       MemIndex.Location loc = index.lookup(content.get(i));
-      offsets[i + 1] = offsets[i] + (loc == null ? 0 : loc.entry().rawLength());
-      if (loc == null) damaged.put(Node.display(snapPath), "blob " + content.get(i) + " is missing from the repository");
+      if (loc == null) {
+        // the length of a missing blob is unknown, so nothing after it can be placed: restore the part before it
+        damaged.put(Node.display(snapPath), "blob " + content.get(i) + " is missing from the repository; the file is cut short there");
+        content = content.subList(0, i);
+        offsets = java.util.Arrays.copyOf(offsets, i + 1);
+        break;
+      }
+      offsets[i + 1] = offsets[i] + loc.entry().rawLength();
     }
+    final List<BlobId> chunks = content;
+    final long[] offs = offsets;
     int ranges = Math.max(1, (content.size() + RANGE_CHUNKS - 1) / RANGE_CHUNKS);
     if (ranges > 1) {
       // several writers: make the file first, each range then opens it for writing
@@ -313,19 +331,19 @@ public final class Restorer {
     AtomicInteger left = new AtomicInteger(ranges);
     for (int r = 0; r < ranges; r++) {
       int from = r * RANGE_CHUNKS;
-      int to = Math.min(content.size(), from + RANGE_CHUNKS);
+      int to = Math.min(chunks.size(), from + RANGE_CHUNKS);
       inflight.acquire();
       pool.execute(() -> {
         try {
           try (FileChannel ch = ranges == 1
               ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
               : FileChannel.open(p, StandardOpenOption.WRITE)) {
-            writeRange(ch, snapPath, content, offsets, from, to);
+            writeRange(ch, snapPath, chunks, offs, from, to);
             if (left.decrementAndGet() != 0) return;
             // a file ending in a hole is extended to its size by its last byte
             if (ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
           }
-          finishFile(n, p);
+          finishFile(n, p, snapPath);
         } catch (Throwable t) {
           if (failure == null) failure = t;
         } finally {
@@ -394,7 +412,12 @@ public final class Restorer {
     return true;
   }
 
-  private void finishFile(Node n, Path p) {
+  private void finishFile(Node n, Path p, String snapPath) {
+    if (damaged.containsKey(Node.display(snapPath))) {
+      // no metadata (above all no mtime) on a damaged file, so a later restore does not take it as complete
+      filesDone.incrementAndGet();
+      return;
+    }
     try {
       PosixFs.applyMetadata(p, n);
     } catch (IOException e) {
