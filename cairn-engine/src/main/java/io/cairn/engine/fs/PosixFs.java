@@ -141,7 +141,7 @@ public final class PosixFs {
    */
   public static void applyMetadata(Path p, Node n) throws IOException {
     boolean link = n.type() == NodeType.SYMLINK;
-    if (ROOT) {
+    if (ROOT && (n.uid() != 0 || n.gid() != 0)) { // a file root creates is root's already
       Files.setAttribute(p, "unix:uid", n.uid(), NOFOLLOW);
       Files.setAttribute(p, "unix:gid", n.gid(), NOFOLLOW);
     }

@@ -136,7 +136,7 @@ public final class Restorer {
     if (f != null) throw new CairnException(ErrorCode.INTERNAL, "restore failed: " + f, f);
     if (!opt.dryRun()) {
       for (Map.Entry<Path, Path> l : links) {
-        deleteIfPresent(l.getKey());
+        if (!fresh) deleteIfPresent(l.getKey());
         Files.createLink(l.getKey(), l.getValue());
         filesDone.incrementAndGet();
       }
@@ -154,14 +154,19 @@ public final class Restorer {
         new java.util.TreeMap<>(damaged), List.copyOf(warnings), opt.dryRun());
   }
 
+  /** True when the target was new or empty: nothing can be in the way, so no path is checked first. */
+  private boolean fresh;
+
   private void prepareTarget(Path target, Snapshot snap) throws IOException {
     Path marker = target.resolve(MARKER);
+    fresh = true;
     if (Files.isDirectory(target)) {
       boolean empty;
       try (var s = Files.list(target)) {
         // a fresh file system's lost+found does not make a target "not empty"
         empty = s.noneMatch(c -> !c.getFileName().toString().equals("lost+found"));
       }
+      fresh = empty;
       if (!empty && !opt.overwrite()) {
         boolean resume = false;
         if (Files.exists(marker)) {
@@ -211,7 +216,9 @@ public final class Restorer {
       case DIR -> {
         dirCount.incrementAndGet();
         if (!opt.dryRun()) {
-          if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+          if (fresh) {
+            Files.createDirectory(p);
+          } else if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
             deleteIfPresent(p);
             Files.createDirectory(p);
           }
@@ -227,7 +234,7 @@ public final class Restorer {
         if (!whole) return;
         otherCount.incrementAndGet();
         if (opt.dryRun()) return;
-        deleteIfPresent(p);
+        if (!fresh) deleteIfPresent(p);
         Files.createSymbolicLink(p, RawNames.path(p.getFileSystem(), n.linkTarget()));
         applyQuietly(p, n);
       }
@@ -295,7 +302,9 @@ public final class Restorer {
       }
       hardlinks.put(linkKey, p);
     }
-    if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+    if (fresh) {
+      // nothing in the way
+    } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
       var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.size() == n.size() && PosixFs.nanos(a.lastModifiedTime()) == n.mtimeNanos()) {
         filesSkipped.incrementAndGet();

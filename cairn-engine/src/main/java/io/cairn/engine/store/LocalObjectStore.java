@@ -111,17 +111,44 @@ public final class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Ranged reads (a restore reads thousands of blobs from a few packs) keep the last few objects
+   * open, per thread: objects are immutable, so a cached channel never reads stale bytes, and one
+   * removed meanwhile stays readable until evicted. At most {@value #OPEN_PER_THREAD} per thread.
+   */
+  private static final int OPEN_PER_THREAD = 8;
+
+  private final ThreadLocal<java.util.LinkedHashMap<String, FileChannel>> open = ThreadLocal.withInitial(
+      () -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, FileChannel> e) {
+          if (size() <= OPEN_PER_THREAD) return false;
+          try {
+            e.getValue().close();
+          } catch (IOException ignored) {
+            // read-only channel
+          }
+          return true;
+        }
+      });
+
   @Override
   public int read(String key, long offset, byte[] dst, int dstOff, int len) throws IOException {
-    try (FileChannel ch = FileChannel.open(path(key), StandardOpenOption.READ)) {
-      ByteBuffer buf = ByteBuffer.wrap(dst, dstOff, len);
-      while (buf.hasRemaining()) {
-        if (IoSlices.read(ch, buf, offset + buf.position() - dstOff) < 0) break;
+    var cache = open.get();
+    FileChannel ch = cache.get(key);
+    if (ch == null || !ch.isOpen()) {
+      try {
+        ch = FileChannel.open(path(key), StandardOpenOption.READ);
+      } catch (NoSuchFileException e) {
+        throw new MissingObjectException(key);
       }
-      return buf.position() - dstOff;
-    } catch (NoSuchFileException e) {
-      throw new MissingObjectException(key);
+      cache.put(key, ch);
     }
+    ByteBuffer buf = ByteBuffer.wrap(dst, dstOff, len);
+    while (buf.hasRemaining()) {
+      if (IoSlices.read(ch, buf, offset + buf.position() - dstOff) < 0) break;
+    }
+    return buf.position() - dstOff;
   }
 
   @Override
