@@ -224,7 +224,7 @@ class CliFailureTest {
       }
       assertThat(cli.run("check", "--read-data").code()).isZero();
     } finally {
-      new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+      new ProcessBuilder("umount", "-l", mnt.toString()).start().waitFor();
     }
   }
 }

@@ -49,6 +49,8 @@ public final class BlobWriter implements AutoCloseable {
   private final int level;
   private final Set<BlobId> inFlight = ConcurrentHashMap.newKeySet();
   private final Map<BlobType, PackWriter> open = new EnumMap<>(BlobType.class);
+  /** Every pack not yet committed, wherever it is (open, sealed, queued): discarded on close. */
+  private final Set<PackWriter> live = ConcurrentHashMap.newKeySet();
   private final BlockingQueue<PackWriter> uploads = new ArrayBlockingQueue<>(4);
   private final Map<BlobId, List<PackEntry>> unindexed = new LinkedHashMap<>();
   private final Thread uploader;
@@ -103,6 +105,7 @@ public final class BlobWriter implements AutoCloseable {
       if (w == null) {
         w = new PackWriter(repo.sealer(), repo.store().create(), repo.config().packSize());
         open.put(type, w);
+        live.add(w);
       }
       e = w.reserve(id, type, c, plen, len);
       if (w.isSealed()) open.remove(type);
@@ -175,6 +178,7 @@ public final class BlobWriter implements AutoCloseable {
           }
           BlobId packId = BlobId.fromBytes(sha.digest(), 0);
           out.commit(Repository.packKey(packId), length);
+          live.remove(p);
           bytesStored.addAndGet(length);
           packsStored.incrementAndGet();
           List<PackEntry> entries = p.entries();
@@ -216,6 +220,7 @@ public final class BlobWriter implements AutoCloseable {
       for (PackWriter w : open.values()) {
         if (w.isEmpty()) {
           w.output().close();
+          live.remove(w);
         } else if (w.seal()) {
           rest.add(w);
         }
@@ -252,22 +257,17 @@ public final class BlobWriter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    for (PackWriter w; (w = uploads.poll()) != null; ) {
+    synchronized (open) {
+      open.clear();
+    }
+    uploads.clear();
+    for (PackWriter w : live) {
       try {
         w.output().close(); // packs never stored: their temp files go
       } catch (IOException ignored) {
-        // a temp file left behind is harmless
+        // a temp file left behind is harmless: never read, safe to delete
       }
     }
-    synchronized (open) {
-      for (PackWriter w : open.values()) {
-        try {
-          w.output().close();
-        } catch (IOException ignored) {
-          // a temp file left behind is swept later
-        }
-      }
-      open.clear();
-    }
+    live.clear();
   }
 }

@@ -118,8 +118,9 @@ public final class LocalObjectStore implements ObjectStore {
    */
   private static final int OPEN_PER_THREAD = 8;
 
-  private final ThreadLocal<java.util.LinkedHashMap<String, FileChannel>> open = ThreadLocal.withInitial(
-      () -> new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  private final java.util.Set<java.util.Map<String, FileChannel>> caches = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<java.util.LinkedHashMap<String, FileChannel>> open = ThreadLocal.withInitial(() -> {
+    java.util.LinkedHashMap<String, FileChannel> m = new java.util.LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(java.util.Map.Entry<String, FileChannel> e) {
           if (size() <= OPEN_PER_THREAD) return false;
@@ -130,7 +131,24 @@ public final class LocalObjectStore implements ObjectStore {
           }
           return true;
         }
-      });
+      };
+    caches.add(m);
+    return m;
+  });
+
+  /** Closes the channels every thread keeps open; call when no read is running. */
+  @Override
+  public void close() {
+    for (java.util.Map<String, FileChannel> m : caches) {
+      for (FileChannel ch : m.values()) {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // read-only channel
+        }
+      }
+    }
+  }
 
   @Override
   public int read(String key, long offset, byte[] dst, int dstOff, int len) throws IOException {
