@@ -35,6 +35,9 @@ final class RestoreCommand extends BaseCommand {
   @Option(names = {"-n", "--dry-run"}, description = "Show what would be restored; write nothing.")
   boolean dryRun;
 
+  @Option(names = "--threads", paramLabel = "N", description = "Threads that read blobs and write files (default: the number of processors, at least 2).")
+  int threads;
+
   @Option(names = "--overwrite", description = "Restore into a non-empty target, replacing what is in the way.")
   boolean overwrite;
 
@@ -45,7 +48,7 @@ final class RestoreCommand extends BaseCommand {
     String sub = colon < 0 ? "" : what.substring(colon + 1);
     try (Repository repo = openRepo(false, true)) {
       Snapshot s = repo.resolve(ref);
-      Restorer r = new Restorer(repo, new RestoreOptions(target, includes, excludes, dryRun, overwrite, 0));
+      Restorer r = new Restorer(repo, new RestoreOptions(target, includes, excludes, dryRun, overwrite, threads));
       long t0 = System.nanoTime();
       ProgressLine line = dryRun ? null : ProgressLine.start(global, err(), () -> String.format("%d of %d files, %s of %s, %s%s",
           r.filesDone.get(), r.filesTotal.get(), bytes(r.bytesDone.get()), bytes(r.bytesTotal.get()),
