@@ -11,6 +11,7 @@ import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.pack.Compression;
 import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackWriter;
+import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.security.MessageDigest;
@@ -55,6 +56,7 @@ public final class BlobWriter implements AutoCloseable {
   private final Map<BlobId, List<PackEntry>> unindexed = new LinkedHashMap<>();
   private final Thread uploader;
   private volatile Throwable failure;
+  private boolean closed; // guarded by open
   private int pendingUploads;
   private final Object uploadLock = new Object();
 
@@ -103,7 +105,14 @@ public final class BlobWriter implements AutoCloseable {
     synchronized (open) {
       w = open.get(type);
       if (w == null) {
-        w = new PackWriter(repo.sealer(), repo.store().create(), repo.config().packSize());
+        if (closed) throw new IOException("the blob writer of " + repo.store().location() + " is closed");
+        PendingObject po = repo.store().create();
+        try {
+          w = new PackWriter(repo.sealer(), po, repo.config().packSize());
+        } catch (IOException | RuntimeException ex) { // e.g. interrupted while writing the header
+          po.close();
+          throw ex;
+        }
         open.put(type, w);
         live.add(w);
       }
@@ -258,6 +267,7 @@ public final class BlobWriter implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     synchronized (open) {
+      closed = true;
       open.clear();
     }
     uploads.clear();
