@@ -12,8 +12,7 @@ import picocli.CommandLine.Spec;
     description = {
         "Backups you can prove you can restore.",
         "",
-        "Cairn keeps deduplicated, compressed and encrypted snapshots of folders in a repository,",
-        "restores them verified, and checks that the repository is intact."},
+        "Cairn keeps deduplicated, compressed and encrypted snapshots of folders in a repository, restores them verified, and checks that the repository is intact."},
     subcommands = {
         QuickstartCommand.class,
         InitCommand.class,

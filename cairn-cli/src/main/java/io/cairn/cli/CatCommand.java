@@ -16,7 +16,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "cat", description = {"Print a repository object, decrypted (for debugging).", "",
+@Command(name = "cat", description = {"Print a repository object, decrypted (for debugging).",
+    "",
     "KIND is one of: config, key, snapshot, index, pack (its trailer), tree, blob (raw bytes to stdout)."})
 final class CatCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "KIND") String kind;

@@ -9,10 +9,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "check", description = {"Verify the repository.", "",
-    "Always checks structure: snapshots and trees decode, every referenced blob is indexed, every",
-    "index entry lies in an existing pack. --read-data also reads every pack and verifies every blob",
-    "against its id. Problems name the pack and blob, then the snapshots and files they affect."})
+@Command(name = "check", description = {"Verify the repository.",
+    "",
+    "Always checks structure: snapshots and trees decode, every referenced blob is indexed, every index entry lies in an existing pack. --read-data also reads every pack and verifies every blob against its id. Problems name the pack and blob, then the snapshots and files they affect."})
 final class CheckCommand extends BaseCommand {
   @Option(names = "--read-data", description = "Read and verify all data.")
   boolean readData;

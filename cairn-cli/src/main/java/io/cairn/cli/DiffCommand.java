@@ -14,9 +14,9 @@ import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "diff", description = {"Show what changed between two snapshots.", "",
-    "+ added, - removed, M content changed, U metadata changed, T type changed.",
-    "Unchanged folders are skipped by their tree id without being read."})
+@Command(name = "diff", description = {"Show what changed between two snapshots.",
+    "",
+    "+ added, - removed, M content changed, U metadata changed, T type changed. Unchanged folders are skipped by their tree id without being read."})
 final class DiffCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "SNAP1") String a;
   @Parameters(index = "1", paramLabel = "SNAP2") String b;

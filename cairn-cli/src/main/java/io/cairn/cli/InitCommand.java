@@ -14,7 +14,8 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "init", description = {"Create a new, empty repository.", "",
+@Command(name = "init", description = {"Create a new, empty repository.",
+    "",
     "The chunk sizes and pack size are fixed for the repository's life; the defaults suit most data."})
 final class InitCommand extends BaseCommand {
   @Option(names = "--chunk-min", paramLabel = "BYTES", description = "Smallest chunk (default: ${DEFAULT-VALUE}).", defaultValue = "524288")

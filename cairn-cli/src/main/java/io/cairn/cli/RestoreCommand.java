@@ -14,11 +14,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "restore", description = {"Restore a snapshot, or a path in it, into a folder.", "",
-    "SNAP is an id, a unique id prefix or 'latest'; SNAP:PATH restores only PATH. Files land at",
-    "TARGET/<path in the snapshot>. Every blob is verified before it is written. An interrupted",
-    "restore resumes when run again with the same snapshot and target. Damaged data does not stop",
-    "the restore: the affected files are listed and the exit code is 14."})
+@Command(name = "restore", description = {"Restore a snapshot, or a path in it, into a folder.",
+    "",
+    "SNAP is an id, a unique id prefix or 'latest'; SNAP:PATH restores only PATH. Files land at TARGET/<path in the snapshot>; with SNAP:PATH, a folder's contents land directly in TARGET (a file lands as TARGET/<its name>). Every blob is verified before it is written. An interrupted restore resumes when run again with the same snapshot and target. Damaged data does not stop the restore: the affected files are listed and the exit code is 14."})
 final class RestoreCommand extends BaseCommand {
   @Parameters(paramLabel = "SNAP[:PATH]", description = "What to restore.")
   String what;

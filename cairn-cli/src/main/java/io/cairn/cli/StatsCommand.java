@@ -15,9 +15,9 @@ import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "stats", description = {"Show repository statistics, or the restore size of one snapshot.", "",
-    "Without SNAP: snapshots, packs, blobs, stored and raw sizes, the dedup and compression ratios,",
-    "and the index's memory per blob. With SNAP: files, folders and bytes it restores."})
+@Command(name = "stats", description = {"Show repository statistics, or the restore size of one snapshot.",
+    "",
+    "Without SNAP: snapshots, packs, blobs, stored and raw sizes, the dedup and compression ratios, and the index's memory per blob. With SNAP: files, folders and bytes it restores."})
 final class StatsCommand extends BaseCommand {
   @Parameters(arity = "0..1", paramLabel = "SNAP") String ref;
 
