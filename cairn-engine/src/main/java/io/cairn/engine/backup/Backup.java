@@ -127,6 +127,9 @@ public final class Backup {
     List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
     Snapshot parent = findParent(host, paths);
     index = repo.index();
+    // what an interrupted backup stored is reused, and its stray temp files go
+    repo.adoptUnindexedPacks();
+    repo.sweepTemp(java.time.Duration.ofHours(24));
     writer = new BlobWriter(repo);
     List<Thread> threads = new ArrayList<>();
     try {

@@ -223,6 +223,59 @@ public final class Repository implements Closeable {
     return idx;
   }
 
+  /**
+   * Indexes packs that no index object names (left by a backup that was stopped before writing
+   * its index, or just stored by a backup running beside this one), from their trailers, and writes
+   * an index object for them, so their blobs are reused instead of stored again. A pack whose
+   * trailer cannot be read is left alone (check reports it). Returns the number of packs adopted.
+   */
+  public int adoptUnindexedPacks() throws IOException {
+    MemIndex idx = index();
+    java.util.Set<BlobId> known = new java.util.HashSet<>(idx.packs());
+    Map<BlobId, List<PackEntry>> adopted = new LinkedHashMap<>();
+    for (ObjectInfo o : store.list("data/")) {
+      BlobId pack;
+      try {
+        pack = packIdOf(o.key());
+      } catch (IllegalArgumentException e) {
+        continue;
+      }
+      if (known.contains(pack)) continue;
+      try {
+        List<PackEntry> entries = PackFormat.readTrailer(o.key(), sealer, store.get(o.key()));
+        adopted.put(pack, entries);
+      } catch (CorruptObjectException | MissingObjectException e) {
+        // damaged or gone: not adopted
+      }
+    }
+    if (adopted.isEmpty()) return 0;
+    saveIndex(adopted);
+    for (Map.Entry<BlobId, List<PackEntry>> e : adopted.entrySet()) idx.add(e.getKey(), e.getValue());
+    return adopted.size();
+  }
+
+  /**
+   * Removes files in {@code tmp/} older than {@code age}: temp files of writes that a crash cut
+   * short. Young ones may belong to a backup running now and are left alone.
+   */
+  public int sweepTemp(java.time.Duration age) throws IOException {
+    if (!(store instanceof io.cairn.engine.store.LocalObjectStore local)) return 0;
+    java.nio.file.Path tmp = local.root().resolve("tmp");
+    if (!java.nio.file.Files.isDirectory(tmp)) return 0;
+    int n = 0;
+    Instant limit = clock.instant().minus(age);
+    try (var s = java.nio.file.Files.list(tmp)) {
+      for (java.nio.file.Path p : s.toList()) {
+        try {
+          if (java.nio.file.Files.getLastModifiedTime(p).toInstant().isBefore(limit) && java.nio.file.Files.deleteIfExists(p)) n++;
+        } catch (IOException ignored) {
+          // gone meanwhile
+        }
+      }
+    }
+    return n;
+  }
+
   /** Stores an index object describing packs already stored. */
   public BlobId saveIndex(Map<BlobId, List<PackEntry>> packs) throws IOException {
     byte[] plain = IndexFormat.encode(List.of(), packs);
