@@ -281,7 +281,7 @@ public final class Backup {
     }
     Node n;
     try {
-      n = fs.stat(p, name);
+      n = fs.stat(p, name, prev);
     } catch (NoSuchFileException e) {
       error(p, "vanished before it could be read");
       job.childDone();
