@@ -81,6 +81,24 @@ class BackupRestoreRoundTripTest {
   }
 
   @Test
+  void incrementalBackup_seesAnXattrChange_onAnOtherwiseUnchangedFile() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path f = src.resolve("tagged.txt");
+    Files.writeString(f, "same content");
+    var view = Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+    view.write("cairn.label", java.nio.ByteBuffer.wrap("one".getBytes()));
+    var mtime = Files.getLastModifiedTime(f);
+    Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
+    Repos.backup(repo, src);
+    view.write("cairn.label", java.nio.ByteBuffer.wrap("two".getBytes()));
+    Files.setLastModifiedTime(f, mtime); // only ctime tells
+    Snapshot second = Repos.backup(Repos.open(new LocalObjectStore(tmp.resolve("repo"))), src);
+    Path out = tmp.resolve("out");
+    Repos.restore(Repos.open(new LocalObjectStore(tmp.resolve("repo"))), second, out);
+    assertThat(TreeComparator.compare(src, Repos.restored(out, src))).isEmpty();
+  }
+
+  @Test
   void check_readData_passesOnAFreshRepository() throws Exception {
     Path src = tmp.resolve("src");
     new TreeGenerator(5, 200_000).generate(src, 80);
