@@ -478,12 +478,11 @@ public final class Backup {
   private static final int READ_SLICE = 256 * 1024;
 
   private void readLoop() {
-    byte[][] buf = new byte[1][];
     try {
       while (true) {
         Object o = files.take();
         if (o == EOF) break;
-        readFile((FileJob) o, buf);
+        readFile((FileJob) o);
       }
       for (int i = 0; i < opt.workers(); i++) {
         while (!chunks.offer(EOF, 100, TimeUnit.MILLISECONDS)) if (failure != null) return;
@@ -495,7 +494,7 @@ public final class Backup {
     }
   }
 
-  private void readFile(FileJob f, byte[][] bufHolder) throws InterruptedException {
+  private void readFile(FileJob f) throws InterruptedException {
     progress.current = f.path.toString();
     long total = 0;
     boolean grew = false;
@@ -548,7 +547,7 @@ public final class Backup {
           byte[] next = takeBuffer(max + READ_SLICE);
           int rest = filled - cut;
           System.arraycopy(cur, cut, next, 0, rest);
-          if (cut >= 4096 && FastCdc.isZero(cur, 0, cut)) {
+          if (sc.zeroRun()) { // zeros are not copied, and hashed once per length
             freeBuffers.offer(cur);
             submit(f, null, cut);
           } else {

@@ -1,5 +1,6 @@
 package io.cairn.engine.chunk;
 
+import io.cairn.engine.Zeros;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -43,14 +44,23 @@ public final class FastCdc {
     private int i = min;
     private boolean zeros = true;
     private int zeroChecked;
+    private boolean zeroRun;
+
+    /** True when the last boundary found ended a run of zeros ({@code max} of them): no need to look at it again. */
+    public boolean zeroRun() {
+      return zeroRun;
+    }
 
     /** The chunk length once known from {@code buf[0, filled)}, else -1 (give it more bytes). */
     public int find(byte[] buf, int filled, boolean eof) {
       if (zeros) {
         // a run of zeros (sparse files, images) is only compared, not hashed: its boundary is fixed
-        if (isZero(buf, zeroChecked, filled - zeroChecked)) {
+        if (Zeros.isZero(buf, zeroChecked, filled - zeroChecked)) {
           zeroChecked = filled;
-          if (filled >= max) return zeroCut();
+          if (filled >= max) {
+            zeroRun = true;
+            return zeroCut();
+          }
           if (!eof) return -1;
         }
         zeros = false;
@@ -77,6 +87,7 @@ public final class FastCdc {
       i = min;
       zeros = true;
       zeroChecked = 0;
+      zeroRun = false;
     }
   }
 
@@ -86,29 +97,9 @@ public final class FastCdc {
 
   private int zeroCut = -1;
 
-  /**
-   * Like {@link #cut}, but answers at once for a run of at least {@code max} zero bytes (sparse files,
-   * disk images): the boundary in a zero run is always at the same place, computed once.
-   */
-  public int cutFast(byte[] buf, int off, int len) {
-    if (len >= max && isZero(buf, off, max)) return zeroCut();
-    return cut(buf, off, len);
-  }
-
   private int zeroCut() {
     if (zeroCut < 0) zeroCut = cut(new byte[max], 0, max);
     return zeroCut;
-  }
-
-  private static final byte[] ZEROS = new byte[64 * 1024];
-
-  /** True when {@code len} bytes from {@code off} are all zero (vectorized compare). */
-  public static boolean isZero(byte[] b, int off, int len) {
-    for (int o = 0; o < len; o += ZEROS.length) {
-      int n = Math.min(ZEROS.length, len - o);
-      if (java.util.Arrays.mismatch(b, off + o, off + o + n, ZEROS, 0, n) >= 0) return false;
-    }
-    return true;
   }
 
   public ChunkerParams params() {

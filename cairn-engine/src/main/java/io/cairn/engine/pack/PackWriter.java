@@ -20,7 +20,6 @@ public final class PackWriter {
   private final int target;
   private final List<PackEntry> entries = new ArrayList<>();
   private long pos;
-  private long rawBytes;
   private int pendingWrites;
   private boolean sealed;
 
@@ -49,19 +48,19 @@ public final class PackWriter {
     PackEntry e = new PackEntry(id, type, c, (int) pos, (int) len, rawLength);
     entries.add(e);
     pos += len;
-    rawBytes += rawLength;
     pendingWrites++;
     if (pos >= target) sealed = true;
     return e;
   }
 
   /**
-   * Encrypts a reserved blob in place ({@code buf[0, len)} becomes {@code len + 16} bytes of
-   * ciphertext and tag) and writes it; true when this completed a sealed pack.
+   * Encrypts a reserved blob, {@code src[off, off+len)}, into {@code dst} (which may be {@code src}
+   * itself at offset 0, for in-place encryption; it needs {@code len + 16} bytes) and writes it;
+   * true when this completed a sealed pack.
    */
-  public boolean write(PackEntry e, byte[] buf, int len) throws IOException {
-    int n = sealer.sealBlob(packKey, e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), buf, 0, len, buf, 0);
-    out.write(e.offset(), buf, 0, n);
+  public boolean write(PackEntry e, byte[] src, int off, int len, byte[] dst) throws IOException {
+    int n = sealer.sealBlob(packKey, e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src, off, len, dst, 0);
+    out.write(e.offset(), dst, 0, n);
     synchronized (this) {
       pendingWrites--;
       return sealed && pendingWrites == 0;
@@ -80,10 +79,6 @@ public final class PackWriter {
 
   public synchronized boolean isEmpty() {
     return entries.isEmpty();
-  }
-
-  public synchronized long rawBytes() {
-    return rawBytes;
   }
 
   public PendingObject output() {

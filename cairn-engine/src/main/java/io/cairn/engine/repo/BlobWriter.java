@@ -63,7 +63,6 @@ public final class BlobWriter implements AutoCloseable {
   public final AtomicLong blobsAdded = new AtomicLong();
   public final AtomicLong bytesAdded = new AtomicLong();
   public final AtomicLong bytesStored = new AtomicLong();
-  public final AtomicLong packsStored = new AtomicLong();
 
   public BlobWriter(Repository repo) throws IOException {
     this.repo = repo;
@@ -84,21 +83,21 @@ public final class BlobWriter implements AutoCloseable {
   public boolean store(BlobType type, BlobId id, byte[] data, int off, int len) throws IOException {
     checkFailure();
     if (index.contains(id) || !inFlight.add(id)) return false;
-    // one scratch buffer per thread: the payload (compressed, or a copy of the raw bytes) is
-    // encrypted in place there, so a blob costs no allocation and the caller's bytes stay intact
+    // one scratch buffer per thread: a compressed payload is encrypted in place there, a raw one
+    // straight from the caller's bytes into it, so a blob costs no allocation and no extra copy
     byte[] buf = scratch((int) Math.max(Zstd.compressBound(len), len) + Sealer.BLOB_OVERHEAD);
-    int plen = -1;
+    byte[] src = data;
+    int soff = off;
+    int plen = len;
     Compression c = Compression.NONE;
     if (level > 0 && len >= 64) {
       int n = compressor().compressByteArray(buf, 0, buf.length - Sealer.BLOB_OVERHEAD, data, off, len);
       if (n < len - len / 64) { // keep compression only when it saves something worth the CPU on restore
+        src = buf;
+        soff = 0;
         plen = n;
         c = Compression.ZSTD;
       }
-    }
-    if (plen < 0) {
-      System.arraycopy(data, off, buf, 0, len);
-      plen = len;
     }
     PackWriter w;
     PackEntry e;
@@ -119,7 +118,7 @@ public final class BlobWriter implements AutoCloseable {
       e = w.reserve(id, type, c, plen, len);
       if (w.isSealed()) open.remove(type);
     }
-    boolean complete = w.write(e, buf, plen);
+    boolean complete = w.write(e, src, soff, plen, buf);
     blobsAdded.incrementAndGet();
     bytesAdded.addAndGet(len);
     if (complete) enqueue(w);
@@ -189,7 +188,6 @@ public final class BlobWriter implements AutoCloseable {
           out.commit(Repository.packKey(packId), length);
           live.remove(p);
           bytesStored.addAndGet(length);
-          packsStored.incrementAndGet();
           List<PackEntry> entries = p.entries();
           index.add(packId, entries);
           for (PackEntry e : entries) inFlight.remove(e.id());

@@ -4,6 +4,7 @@ import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
+import io.cairn.engine.Zeros;
 import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
 import io.cairn.engine.fs.RawNames;
@@ -380,7 +381,7 @@ public final class Restorer {
         damaged.put(Node.display(snapPath), e.getMessage());
         continue;
       }
-      if (isZero(data.buf(), 0, data.len())) {
+      if (Zeros.isZero(data.buf(), 0, data.len())) {
         if (data.len() >= 4096) zeroBlobs.add(id);
       } else {
         writeSparse(ch, data.buf(), data.len(), offsets[i]);
@@ -394,14 +395,14 @@ public final class Restorer {
     int i = 0;
     while (i < len) {
       int n = Math.min(SPARSE_BLOCK, len - i);
-      if (isZero(buf, i, n)) {
+      if (Zeros.isZero(buf, i, n)) {
         i += n;
         continue;
       }
       int j = i + n;
       while (j < len) {
         int m = Math.min(SPARSE_BLOCK, len - j);
-        if (isZero(buf, j, m)) break;
+        if (Zeros.isZero(buf, j, m)) break;
         j += m;
       }
       ByteBuffer b = ByteBuffer.wrap(buf, i, j - i);
@@ -409,16 +410,6 @@ public final class Restorer {
       while (b.hasRemaining()) at += IoSlices.write(ch, b, at);
       i = j;
     }
-  }
-
-  private static final byte[] ZEROS = new byte[SPARSE_BLOCK];
-
-  private static boolean isZero(byte[] d, int off, int len) {
-    for (int o = 0; o < len; o += ZEROS.length) {
-      int n = Math.min(ZEROS.length, len - o);
-      if (Arrays.mismatch(d, off + o, off + o + n, ZEROS, 0, n) >= 0) return false;
-    }
-    return true;
   }
 
   private void finishFile(Node n, Path p, String snapPath) {
@@ -433,10 +424,5 @@ public final class Restorer {
       warnings.add(p + ": metadata not fully restored: " + e.getMessage());
     }
     filesDone.incrementAndGet();
-  }
-
-  /** For tests and reports: the number of blobs found to be all zeros (written as holes). */
-  public int zeroBlobCount() {
-    return zeroBlobs.size();
   }
 }
