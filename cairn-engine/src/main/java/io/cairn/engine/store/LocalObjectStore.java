@@ -183,31 +183,40 @@ public final class LocalObjectStore implements ObjectStore {
         while (b.hasRemaining()) IoSlices.write(ch, b, -1);
         ch.force(false);
       }
-      Path parent = target.getParent();
-      if (!Files.isDirectory(parent)) {
-        Files.createDirectories(parent);
-        fsyncDir(parent.getParent());
-      }
-      if (ifAbsent) {
-        try {
-          Files.createLink(target, t);
-        } catch (FileAlreadyExistsException e) {
-          return false;
-        } finally {
-          Files.deleteIfExists(t);
-        }
-      } else {
-        try {
-          Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          throw new IOException("the file system of " + root + " cannot rename atomically", e);
-        }
-      }
-      fsyncDir(parent);
-      return true;
+      return publish(t, target, ifAbsent);
     } finally {
       Files.deleteIfExists(t);
     }
+  }
+
+  /**
+   * The last step of every write: a complete, fsynced temp file becomes the object under its key,
+   * by a hard link (fails atomically if the key exists) or an atomic rename, then the folder is
+   * fsynced. Returns false when {@code ifAbsent} and the key existed.
+   */
+  private boolean publish(Path t, Path target, boolean ifAbsent) throws IOException {
+    Path parent = target.getParent();
+    if (!Files.isDirectory(parent)) {
+      Files.createDirectories(parent);
+      fsyncDir(parent.getParent());
+    }
+    if (ifAbsent) {
+      try {
+        Files.createLink(target, t);
+      } catch (FileAlreadyExistsException e) {
+        return false;
+      } finally {
+        Files.deleteIfExists(t);
+      }
+    } else {
+      try {
+        Files.move(t, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("the file system of " + root + " cannot rename atomically", e);
+      }
+    }
+    fsyncDir(parent);
+    return true;
   }
 
   @Override
@@ -237,21 +246,7 @@ public final class LocalObjectStore implements ObjectStore {
         ch.truncate(length);
         ch.force(false);
         ch.close();
-        Path target = path(key);
-        Path parent = target.getParent();
-        if (!Files.isDirectory(parent)) {
-          Files.createDirectories(parent);
-          fsyncDir(parent.getParent());
-        }
-        try {
-          Files.createLink(target, t);
-        } catch (FileAlreadyExistsException e) {
-          return false;
-        } finally {
-          Files.deleteIfExists(t);
-        }
-        fsyncDir(parent);
-        return true;
+        return publish(t, path(key), true);
       }
 
       @Override
