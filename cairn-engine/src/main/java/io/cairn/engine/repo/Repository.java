@@ -15,7 +15,6 @@ import io.cairn.engine.crypto.MasterKey;
 import io.cairn.engine.crypto.Sealer;
 import io.cairn.engine.index.IndexFormat;
 import io.cairn.engine.index.MemIndex;
-import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.pack.Compression;
 import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackFormat;
@@ -444,12 +443,5 @@ public final class Repository implements Closeable {
   @Override
   public void close() throws IOException {
     store.close();
-  }
-
-  /** A blob's plaintext type check helper for callers that know what they expect. */
-  public static void expectType(MemIndex.Location loc, BlobType t) throws CorruptObjectException {
-    if (loc.entry().type() != t) {
-      throw new CorruptObjectException("blob " + loc.entry().id(), "is a " + loc.entry().type() + " blob, expected " + t);
-    }
   }
 }

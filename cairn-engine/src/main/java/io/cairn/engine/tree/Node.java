@@ -61,11 +61,6 @@ public record Node(
         content, tree, linkTarget, rdev, xattrs);
   }
 
-  public Node withName(String newName) {
-    return new Node(newName, type, mode, uid, gid, user, group, mtimeNanos, ctimeNanos, inode, device, links, size,
-        content, subtree, linkTarget, rdev, xattrs);
-  }
-
   /** Decodes a byte string for display: UTF-8 where valid, replacement characters elsewhere. */
   public static String display(String byteString) {
     return byteString == null ? null : new String(byteString.getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
