@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -46,7 +47,6 @@ public final class Checker {
   private final List<Problem> problems = Collections.synchronizedList(new ArrayList<>());
   private final List<Problem> notices = Collections.synchronizedList(new ArrayList<>());
   private final Set<BlobId> badBlobs = ConcurrentHashMap.newKeySet();
-  private static final ThreadLocal<byte[]> PACK_BUFFER = new ThreadLocal<>();
   public final AtomicLong packsRead = new AtomicLong();
   public final AtomicLong bytesRead = new AtomicLong();
 
@@ -197,51 +197,66 @@ public final class Checker {
     }
   }
 
+  /**
+   * Reads one pack front to back, a blob at a time (memory: the largest blob, not the pack):
+   * the trailer first (from the footer), then every blob in offset order, hashing everything read
+   * so the pack's SHA-256 is checked in the same pass.
+   */
   private void readPack(BlobId pack, List<PackEntry> indexed) throws IOException {
     String key = Repository.packKey(pack);
-    byte[] data;
-    int length;
+    long size;
+    byte[] salt;
+    Map<BlobId, PackEntry> trailer = new TreeMap<>();
     try {
-      long size = repo.store().stat(key).orElseThrow(() -> new MissingObjectException(key)).size();
-      data = PACK_BUFFER.get();
-      if (data == null || data.length < size) {
-        data = new byte[io.cairn.engine.fs.IoSlices.bufferSize((int) size)];
-        PACK_BUFFER.set(data);
+      size = repo.store().stat(key).orElseThrow(() -> new MissingObjectException(key)).size();
+      salt = PackFormat.readHeader("pack " + pack, repo.store().get(key, 0, PackFormat.HEADER));
+      try {
+        int toff = PackFormat.trailerOffset("pack " + pack, repo.store().get(key, size - PackFormat.FOOTER, PackFormat.FOOTER), size);
+        byte[] t = repo.store().get(key, toff, (int) (size - PackFormat.FOOTER - toff));
+        for (PackEntry e : PackFormat.openTrailer(key, repo.sealer(), salt, t, 0, toff, t.length)) trailer.put(e.id(), e);
+      } catch (CorruptObjectException e) {
+        problems.add(new Problem("pack " + pack, "trailer unreadable: " + e.getMessage()));
       }
-      length = repo.store().read(key, 0, data, 0, (int) size);
     } catch (MissingObjectException e) {
       problems.add(new Problem("pack " + pack, "disappeared while checking"));
       return;
+    } catch (CorruptObjectException e) {
+      problems.add(new Problem("pack " + pack, e.getMessage()));
+      if (indexed != null) for (PackEntry pe : indexed) badBlobs.add(pe.id());
+      return;
     }
     packsRead.incrementAndGet();
-    bytesRead.addAndGet(length);
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(data, 0, length);
-      if (!BlobId.fromBytes(sha.digest(), 0).equals(pack)) {
-        problems.add(new Problem("pack " + pack, "content does not match its name (bit rot or tampering); checking its blobs"));
-      }
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    Map<BlobId, PackEntry> trailer = new TreeMap<>();
-    try {
-      for (PackEntry e : PackFormat.readTrailer(key, repo.sealer(), data, length)) trailer.put(e.id(), e);
-    } catch (CorruptObjectException e) {
-      problems.add(new Problem("pack " + pack, "trailer unreadable: " + e.getMessage()));
-    }
     boolean orphan = indexed == null;
-    for (PackEntry e : orphan ? List.copyOf(trailer.values()) : indexed) {
-      PackEntry t = trailer.get(e.id());
-      if (!orphan && !trailer.isEmpty() && (t == null || t.offset() != e.offset() || t.length() != e.length())) {
-        problems.add(new Problem("pack " + pack + " blob " + e.id(), "index entry does not match the pack trailer"));
+    List<PackEntry> toRead = orphan ? new ArrayList<>(trailer.values()) : new ArrayList<>(indexed);
+    if (!orphan && !trailer.isEmpty()) {
+      for (PackEntry e : indexed) {
+        PackEntry t = trailer.get(e.id());
+        if (t == null || t.offset() != e.offset() || t.length() != e.length()) {
+          problems.add(new Problem("pack " + pack + " blob " + e.id(), "index entry does not match the pack trailer"));
+        }
       }
-      if ((long) e.offset() + e.length() > length) {
+    }
+    toRead.sort(Comparator.comparingInt(PackEntry::offset));
+    MessageDigest sha = sha256();
+    long pos = 0;
+    for (PackEntry e : toRead) {
+      long end = (long) e.offset() + e.length();
+      if (end > size - PackFormat.FOOTER) {
         badBlobs.add(e.id());
         continue;
       }
+      boolean inOrder = e.offset() >= pos;
+      if (inOrder) pos = hashRange(key, sha, pos, e.offset());
+      byte[] buf = Repository.scratch(0, e.length());
+      int n = repo.store().read(key, e.offset(), buf, 0, e.length());
+      bytesRead.addAndGet(n);
+      if (inOrder) {
+        sha.update(buf, 0, n);
+        pos = end;
+      }
       try {
-        repo.decodeBlobShared(pack, e, data, e.offset());
+        if (n != e.length()) throw new CorruptObjectException("pack " + pack + " blob " + e.id(), "pack is truncated");
+        repo.decodeBlobShared(pack, e, buf);
       } catch (CorruptObjectException ex) {
         if (orphan) {
           notices.add(new Problem("pack " + pack + " blob " + e.id(), "unreferenced and damaged: " + ex.getMessage()));
@@ -250,6 +265,31 @@ public final class Checker {
         badBlobs.add(e.id());
         problems.add(new Problem("pack " + pack + " blob " + e.id(), ex.getMessage().replace("pack " + pack + " blob " + e.id() + ": ", "")));
       }
+    }
+    hashRange(key, sha, pos, size);
+    if (!BlobId.fromBytes(sha.digest(), 0).equals(pack)) {
+      problems.add(new Problem("pack " + pack, "content does not match its name (bit rot or tampering)"));
+    }
+  }
+
+  /** Feeds {@code [from, to)} of an object to the digest in slices; returns {@code to}. */
+  private long hashRange(String key, MessageDigest sha, long from, long to) throws IOException {
+    byte[] buf = Repository.scratch(0, (int) Math.min(to - from, 1 << 20));
+    for (long p = from; p < to; ) {
+      int n = repo.store().read(key, p, buf, 0, (int) Math.min(buf.length, to - p));
+      if (n <= 0) break;
+      bytesRead.addAndGet(n);
+      sha.update(buf, 0, n);
+      p += n;
+    }
+    return to;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -15,21 +15,27 @@ public final class IoSlices {
   private IoSlices() {}
 
   /**
-   * The new size for a buffer of {@code current} bytes that must hold {@code n}: the first time,
-   * just enough; on growth, straight to {@code cap} (the largest chunk), so that buffers of a long
-   * run grow once instead of leaving a trail of garbage.
-   */
-  public static int grow(byte[] current, int n, int cap) {
-    return current == null ? bufferSize(n) : Math.max(bufferSize(n), cap);
-  }
-
-  /**
    * A buffer size for n bytes: rounded up to whole MiB plus 64 bytes of room (for a tag). Buffers
    * that grow in such steps are reallocated rarely, since chunks cluster around the average size.
    */
   public static int bufferSize(int n) {
     int mib = 1 << 20;
     return (int) Math.min(Integer.MAX_VALUE - 64, ((long) n + mib - 1) / mib * mib + 64);
+  }
+
+  /**
+   * The new size of a long-lived buffer of {@code current} bytes that must now hold {@code n}: at
+   * least double, so a buffer is replaced a few times at most (each replaced one is garbage in the
+   * old generation until a full collection), but never past what is needed beyond 8 MiB.
+   */
+  public static int grow(byte[] current, int n) {
+    int doubled = current == null ? 0 : (int) Math.min(2L * current.length, 8 << 20);
+    return Math.max(bufferSize(n), doubled);
+  }
+
+  /** A buffer that must now hold n bytes: its first size fits n, any later one is {@code cap}. */
+  public static int grow(byte[] current, int n, int cap) {
+    return current == null ? bufferSize(n) : Math.max(bufferSize(n), cap);
   }
 
   public static int read(FileChannel ch, ByteBuffer b) throws IOException {

@@ -65,7 +65,26 @@ public final class PackFormat {
     int tlen = ByteBuffer.wrap(pack, length - 8, 4).getInt();
     int toff = length - FOOTER - tlen;
     if (tlen < 16 || toff < HEADER) throw new CorruptObjectException(name, "pack trailer length is out of range");
-    byte[] plain = sealer.openBlob(sealer.packKey(salt), toff, TRAILER_AAD, pack, toff, tlen);
+    return openTrailer(name, sealer, salt, pack, toff, toff, tlen);
+  }
+
+  /**
+   * The trailer's offset in a pack of {@code packSize} bytes, from its footer (the last 8 bytes).
+   */
+  public static int trailerOffset(String name, byte[] footer, long packSize) throws CorruptObjectException {
+    if (footer.length != FOOTER || packSize < HEADER + FOOTER || !Arrays.equals(footer, 4, 8, FOOTER_MAGIC, 0, 4)) {
+      throw new CorruptObjectException(name, "pack footer is damaged or the pack is truncated");
+    }
+    int tlen = ByteBuffer.wrap(footer, 0, 4).getInt();
+    long toff = packSize - FOOTER - tlen;
+    if (tlen < 16 || toff < HEADER) throw new CorruptObjectException(name, "pack trailer length is out of range");
+    return (int) toff;
+  }
+
+  /** Decrypts and decodes a trailer held in {@code src[off, off + len)} that sits at {@code toff} in its pack. */
+  public static List<PackEntry> openTrailer(String name, Sealer sealer, byte[] salt, byte[] src, int off, int toff, int len)
+      throws CorruptObjectException {
+    byte[] plain = sealer.openBlob(sealer.packKey(salt), toff, TRAILER_AAD, src, off, len);
     if (plain == null) throw new CorruptObjectException(name, "pack trailer fails authentication");
     return decodeEntries(name, plain, toff);
   }

@@ -308,9 +308,13 @@ public final class Repository implements Closeable {
 
   private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[3][]);
 
-  private static byte[] scratch(int which, int n) {
+  /**
+   * This thread's decode buffer number {@code which} (0: stored bytes, decrypted in place; 2: decompressed), at
+   * least {@code n} bytes. Buffers grow in whole MiB to the largest blob the thread has met.
+   */
+  public static byte[] scratch(int which, int n) {
     byte[][] s = SCRATCH.get();
-    if (s[which] == null || s[which].length < n) s[which] = new byte[io.cairn.engine.fs.IoSlices.grow(s[which], n, 8 * 1024 * 1024 + (1 << 16))];
+    if (s[which] == null || s[which].length < n) s[which] = new byte[io.cairn.engine.fs.IoSlices.grow(s[which], n)];
     return s[which];
   }
 
@@ -329,27 +333,25 @@ public final class Repository implements Closeable {
     if (n != e.length()) {
       throw new CorruptObjectException("pack " + loc.pack() + " blob " + id, "pack is truncated");
     }
-    return decodeBlobShared(loc.pack(), e, stored, 0);
+    return decodeBlobShared(loc.pack(), e, stored);
   }
 
-  /** Decrypts, decompresses and verifies one blob whose stored bytes are at {@code src[off]}. */
-  public byte[] decodeBlob(BlobId pack, PackEntry e, byte[] src, int off) throws IOException {
-    return decodeBlobShared(pack, e, src, off).copy();
-  }
-
-  /** Like {@link #decodeBlob}, into this thread's buffers. */
-  public BlobView decodeBlobShared(BlobId pack, PackEntry e, byte[] src, int off) throws IOException {
+  /**
+   * Decrypts, decompresses and verifies one blob whose stored bytes are {@code src[0, e.length())},
+   * into this thread's buffers. The stored bytes are decrypted in place (so they are overwritten),
+   * which saves a blob-sized buffer per thread.
+   */
+  public BlobView decodeBlobShared(BlobId pack, PackEntry e, byte[] src) throws IOException {
     String name = "pack " + pack + " blob " + e.id();
-    byte[] payload = scratch(1, e.length());
-    int plen = sealer.openBlobInto(packKeyOf(pack), e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src,
-        off, e.length(), payload, 0);
+    int plen = sealer.openBlobInto(packKeyOf(pack), e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src, 0,
+        e.length(), src, 0);
     if (plen < 0) throw new CorruptObjectException(name, "fails authentication (damaged)");
-    byte[] plain = payload;
+    byte[] plain = src;
     int len = plen;
     if (e.compression() == Compression.ZSTD) {
       plain = scratch(2, e.rawLength());
       try {
-        len = UNZSTD.get().decompressByteArray(plain, 0, e.rawLength(), payload, 0, plen);
+        len = UNZSTD.get().decompressByteArray(plain, 0, e.rawLength(), src, 0, plen);
       } catch (RuntimeException ex) {
         throw new CorruptObjectException(name, "does not decompress: " + ex.getMessage(), ex);
       }
