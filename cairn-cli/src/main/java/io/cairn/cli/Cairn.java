@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         DiffCommand.class,
         RestoreCommand.class,
         CheckCommand.class,
+        PruneCommand.class,
+        UnlockCommand.class,
         StatsCommand.class,
         CatCommand.class,
         picocli.CommandLine.HelpCommand.class},

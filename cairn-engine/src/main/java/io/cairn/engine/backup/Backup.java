@@ -113,6 +113,16 @@ public final class Backup {
     }
     String host = opt.host() != null ? opt.host() : Repository.hostname();
     List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
+    // the lease comes before the index is read: a prune that marks after this waits for it
+    try (io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).acquireBackup(opt.leaseTtl())) {
+      Snapshot s = capture(started, time, host, paths, sources);
+      lease.ensureValid(); // a lapsed lease means a prune may have removed what this backup reused
+      BlobId id = repo.saveSnapshot(s);
+      return new Result(s.withId(id));
+    }
+  }
+
+  private Snapshot capture(long started, Instant time, String host, List<String> paths, List<Path> sources) throws IOException {
     Snapshot parent = findParent(host, paths);
     index = repo.index();
     // what an interrupted backup stored is reused, and its stray temp files go
@@ -151,8 +161,7 @@ public final class Backup {
     Snapshot s = new Snapshot(Snapshot.VERSION, null, time, host, System.getProperty("user.name"), paths, opt.tags(),
         parent == null ? null : parent.id().toString(), rootTree.toString(), "crash", null, null, null, errs, stats,
         "cairn " + version());
-    BlobId id = repo.saveSnapshot(s);
-    return new Result(s.withId(id));
+    return s;
   }
 
   static String version() {

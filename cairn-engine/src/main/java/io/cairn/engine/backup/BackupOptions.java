@@ -19,4 +19,9 @@ public record BackupOptions(List<Path> paths, List<String> tags, List<String> ex
     excludes = excludes == null ? List.of() : List.copyOf(excludes);
     if (workers <= 0) workers = Runtime.getRuntime().availableProcessors();
   }
+
+  /** How long the backup's lease lives without renewal (it is renewed every third of that). */
+  public java.time.Duration leaseTtl() {
+    return io.cairn.engine.gc.Leases.DEFAULT_TTL;
+  }
 }

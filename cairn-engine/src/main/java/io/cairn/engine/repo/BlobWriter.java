@@ -65,8 +65,13 @@ public final class BlobWriter implements AutoCloseable {
   public final AtomicLong bytesStored = new AtomicLong();
 
   public BlobWriter(Repository repo) throws IOException {
+    this(repo, repo.index());
+  }
+
+  /** A writer that dedups against (and adds what it stores to) the given index. */
+  public BlobWriter(Repository repo, MemIndex index) {
     this.repo = repo;
-    this.index = repo.index();
+    this.index = index;
     this.level = repo.config().compressionLevel();
     this.uploader = Thread.ofPlatform().name("cairn-uploader").daemon().start(this::uploadLoop);
   }

@@ -32,9 +32,11 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -63,6 +65,8 @@ public final class Repository implements Closeable {
     }
   });
   private static final ThreadLocal<ZstdDecompressCtx> UNZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+
+  private String keySlot;
 
   private Repository(ObjectStore store, RepoConfig config, MasterKey key, InstantSource clock) {
     this.store = store;
@@ -111,6 +115,7 @@ public final class Repository implements Closeable {
       throw new CairnException(ErrorCode.DATA_DAMAGED, "repository " + store.location() + " has no key slots (keys/ is empty)");
     }
     MasterKey key = null;
+    String slot = null;
     CairnException unreadable = null;
     for (ObjectInfo k : keys) {
       KeyFile kf;
@@ -121,7 +126,10 @@ public final class Repository implements Closeable {
         continue;
       }
       key = kf.open(password);
-      if (key != null) break;
+      if (key != null) {
+        slot = k.key().substring("keys/".length());
+        break;
+      }
     }
     if (key == null && unreadable != null) throw unreadable;
     if (key == null) {
@@ -143,7 +151,14 @@ public final class Repository implements Closeable {
     if (cfg.version() != RepoConfig.VERSION) {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", cfg.version(), RepoConfig.VERSION);
     }
-    return new Repository(store, cfg, key, clock);
+    Repository r = new Repository(store, cfg, key, clock);
+    r.keySlot = slot;
+    return r;
+  }
+
+  /** The id of the key slot that opened this repository (null right after init). */
+  public String keySlot() {
+    return keySlot;
   }
 
   public ObjectStore store() {
@@ -204,22 +219,73 @@ public final class Repository implements Closeable {
     return i;
   }
 
+  /** Drops the loaded index; the next {@link #index()} reads the index objects again. */
+  public synchronized void forgetIndex() {
+    index = null;
+  }
+
   private MemIndex loadIndex() throws IOException {
+    return loadIndex(doomedPacks(), new ArrayList<>());
+  }
+
+  /**
+   * Loads every index object, skipping entries of the packs in {@code exclude}; the keys of the
+   * objects read are added to {@code keysRead}.
+   */
+  public MemIndex loadIndex(Set<BlobId> exclude, List<String> keysRead) throws IOException {
     MemIndex idx = new MemIndex();
     for (ObjectInfo o : store.list("index/")) {
-      byte[] plain;
       try {
-        plain = sealer.open(o.key(), 'I', store.get(o.key()));
-        for (IndexFormat.PackBlobs pb : IndexFormat.decode(o.key(), plain)) idx.load(pb.pack(), pb.entries());
-      } catch (CorruptObjectException e) {
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + o.key() + " is damaged: " + e.getMessage()
-            + "; the data is intact in the packs, and 'cairn repair index' (coming with repository maintenance) rebuilds it", e);
+        for (IndexFormat.PackBlobs pb : readIndexObject(o.key())) {
+          if (!exclude.contains(pb.pack())) idx.load(pb.pack(), pb.entries());
+        }
+        keysRead.add(o.key());
       } catch (MissingObjectException e) {
         continue; // removed while listing
       }
     }
     idx.seal();
     return idx;
+  }
+
+  /** The packs listed by one index object. */
+  public List<IndexFormat.PackBlobs> readIndexObject(String key) throws IOException {
+    try {
+      return IndexFormat.decode(key, sealer.open(key, 'I', store.get(key)));
+    } catch (CorruptObjectException e) {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + key + " is damaged: " + e.getMessage()
+          + "; the data is intact in the packs, and 'cairn repair index' rebuilds the index from them", e);
+    }
+  }
+
+  /** Every garbage plan of an unfinished prune (see {@link GarbagePlan}). */
+  public List<GarbagePlan> garbagePlans() throws IOException {
+    List<GarbagePlan> out = new ArrayList<>();
+    for (ObjectInfo o : store.list(GarbagePlan.PREFIX)) {
+      try {
+        out.add(Json.MAPPER.readValue(sealer.open(o.key(), 'G', store.get(o.key())), GarbagePlan.class));
+      } catch (MissingObjectException gone) {
+        // finished while listing
+      } catch (CorruptObjectException e) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "garbage plan " + o.key() + " is damaged: " + e.getMessage()
+            + "; remove it ('cairn unlock --all' does not), then run 'cairn check'", e);
+      }
+    }
+    out.sort(Comparator.comparing(GarbagePlan::created).thenComparing(GarbagePlan::id));
+    return out;
+  }
+
+  /** Stores (or replaces) a garbage plan. */
+  public void saveGarbagePlan(GarbagePlan plan) throws IOException {
+    byte[] sealed = sealer.seal('G', Json.MAPPER.writeValueAsBytes(plan));
+    store.put(GarbagePlan.PREFIX + plan.id(), sealed, 0, sealed.length, false);
+  }
+
+  /** The packs some garbage plan is about to delete. */
+  public Set<BlobId> doomedPacks() throws IOException {
+    Set<BlobId> out = new HashSet<>();
+    for (GarbagePlan p : garbagePlans()) for (String h : p.packs()) out.add(BlobId.fromHex(h));
+    return out;
   }
 
   /**
@@ -231,6 +297,7 @@ public final class Repository implements Closeable {
   public int adoptUnindexedPacks() throws IOException {
     MemIndex idx = index();
     java.util.Set<BlobId> known = new java.util.HashSet<>(idx.packs());
+    known.addAll(doomedPacks()); // never bring back what a prune is deleting
     Map<BlobId, List<PackEntry>> adopted = new LinkedHashMap<>();
     for (ObjectInfo o : store.list("data/")) {
       BlobId pack;

@@ -1,0 +1,93 @@
+package io.cairn.cli;
+
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.gc.Leases;
+import io.cairn.engine.gc.Pruner;
+import io.cairn.engine.repo.Repository;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "prune", description = {"Reclaim the space of data no snapshot needs.",
+    "",
+    "Deletes packs nothing uses and repacks packs whose unused share exceeds --max-unused. Safe beside running backups:"
+        + " prune takes the maintenance lease (one prune at a time; backups never wait for it), marks the packs in a"
+        + " garbage plan that makes them invisible to new backups, waits until every backup that was running when it"
+        + " marked has finished, re-checks against the snapshots of that moment, and only then deletes. A backup that"
+        + " outlives --max-wait leaves the deletion to the next prune. Killed at any point, prune leaves a valid"
+        + " repository; the next prune finishes the job.",
+    "",
+    "Run 'cairn forget' first to choose which snapshots go."})
+final class PruneCommand extends BaseCommand {
+  @Option(names = "--max-unused", paramLabel = "P%", defaultValue = "5%",
+      description = "Repack a pack when more than P percent of it is unused (default: ${DEFAULT-VALUE}; 100% never repacks).")
+  String maxUnused;
+
+  @Option(names = "--max-wait", paramLabel = "DURATION", defaultValue = "PT1H",
+      description = "How long to wait for running backups before leaving deletion to the next prune (ISO-8601 like PT10M, or 90s, 10m, 2h; default 1h).")
+  String maxWait;
+
+  @Option(names = {"-n", "--dry-run"}, description = "Show what would be deleted and repacked; change nothing.")
+  boolean dryRun;
+
+  @Override
+  public Integer call() throws Exception {
+    double p = percent(maxUnused, "--max-unused");
+    Duration wait = duration(maxWait, "--max-wait");
+    try (Repository repo = openRepo(true, true)) {
+      long t0 = System.nanoTime();
+      Pruner.Report r = new Pruner(repo, p, dryRun, wait, Leases.DEFAULT_TTL).run();
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (global.json) {
+        printJson(r);
+      } else {
+        say("%d snapshots use %d blobs in %d packs (%s)", r.snapshots(), r.blobsUsed(), r.packsTotal(), bytes(r.bytesTotal()));
+        String verb = dryRun ? "would " : "";
+        say("%sdelete %d unused pack(s) and %d pack(s) no index names, %srepack %d pack(s) (%d blobs, %s still used); %sfree about %s",
+            verb, r.packsDeleted(), r.orphansDeleted(), verb, r.packsRepacked(), r.blobsRepacked(), bytes(r.bytesRepacked()),
+            verb, bytes(r.bytesFreed()));
+        if (!dryRun) {
+          if (r.packsKept() > 0) say("kept %d pack(s) a backup came to need meanwhile", r.packsKept());
+          if (r.plansPending() > 0) {
+            say("%d garbage plan(s) still wait for running backups; the next prune deletes their packs", r.plansPending());
+          }
+          say("done in %s", seconds(ms));
+        }
+      }
+      return 0;
+    }
+  }
+
+  static double percent(String s, String flag) {
+    String v = s.endsWith("%") ? s.substring(0, s.length() - 1) : s;
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && d <= 100) return d;
+    } catch (NumberFormatException ignored) {
+      // falls through
+    }
+    throw new CairnException(ErrorCode.USAGE, flag + " takes a percentage from 0 to 100, like 5%; got '" + s + "'");
+  }
+
+  /** ISO-8601 (PT10M) or a number with s, m, h or d. */
+  static Duration duration(String s, String flag) {
+    try {
+      if (s.matches("\\d+[smhd]")) {
+        long n = Long.parseLong(s.substring(0, s.length() - 1));
+        return switch (s.charAt(s.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          default -> Duration.ofDays(n);
+        };
+      }
+      Duration d = Duration.parse(s);
+      if (!d.isNegative()) return d;
+    } catch (DateTimeParseException | NumberFormatException ignored) {
+      // falls through
+    }
+    throw new CairnException(ErrorCode.USAGE, flag + " takes a duration like 90s, 10m, 2h or PT10M; got '" + s + "'");
+  }
+}
