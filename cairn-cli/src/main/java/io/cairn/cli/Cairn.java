@@ -22,6 +22,8 @@ import picocli.CommandLine.Spec;
         DiffCommand.class,
         RestoreCommand.class,
         CheckCommand.class,
+        ForgetCommand.class,
+        PinCommand.class,
         PruneCommand.class,
         UnlockCommand.class,
         StatsCommand.class,

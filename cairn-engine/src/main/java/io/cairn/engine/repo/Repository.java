@@ -455,6 +455,38 @@ public final class Repository implements Closeable {
     return s.withId(id);
   }
 
+  /** Every pin, by snapshot id (expired ones included; see {@link io.cairn.engine.snapshot.Pin#holdsAt}). */
+  public Map<BlobId, io.cairn.engine.snapshot.Pin> pins() throws IOException {
+    Map<BlobId, io.cairn.engine.snapshot.Pin> out = new LinkedHashMap<>();
+    for (ObjectInfo o : store.list(io.cairn.engine.snapshot.Pin.PREFIX)) {
+      try {
+        io.cairn.engine.snapshot.Pin p = Json.MAPPER.readValue(sealer.open(o.key(), 'N', store.get(o.key())),
+            io.cairn.engine.snapshot.Pin.class);
+        out.put(BlobId.fromHex(p.snapshot()), p);
+      } catch (MissingObjectException gone) {
+        // unpinned while listing
+      } catch (CorruptObjectException e) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "pin " + o.key() + " is damaged: " + e.getMessage()
+            + "; pin the snapshot again to replace it", e);
+      }
+    }
+    return out;
+  }
+
+  public void savePin(io.cairn.engine.snapshot.Pin pin) throws IOException {
+    byte[] sealed = sealer.seal('N', Json.MAPPER.writeValueAsBytes(pin));
+    store.put(io.cairn.engine.snapshot.Pin.PREFIX + pin.snapshot(), sealed, 0, sealed.length, false);
+  }
+
+  public void removePin(BlobId snapshot) throws IOException {
+    store.delete(io.cairn.engine.snapshot.Pin.PREFIX + snapshot);
+  }
+
+  /** Forgets a snapshot: removes its object (its data stays until prune). */
+  public void forgetSnapshot(BlobId id) throws IOException {
+    store.delete("snapshots/" + id);
+  }
+
   /** Every snapshot, oldest first. A damaged snapshot object is reported, not skipped silently. */
   public List<Snapshot> snapshots() throws IOException {
     List<Snapshot> out = new ArrayList<>();
