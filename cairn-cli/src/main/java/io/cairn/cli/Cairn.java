@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
         RestoreCommand.class,
         CheckCommand.class,
         ForgetCommand.class,
+        KeyCommand.class,
         PinCommand.class,
         PruneCommand.class,
         UnlockCommand.class,

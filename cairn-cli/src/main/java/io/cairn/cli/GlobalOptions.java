@@ -37,8 +37,15 @@ final class GlobalOptions {
   }
 
   char[] password(boolean confirm) {
-    Path file = passwordFile;
-    String envFile = System.getenv("CAIRN_PASSWORD_FILE");
+    return secret(passwordFile, "--password-file", "CAIRN_PASSWORD_FILE", "CAIRN_PASSWORD", "repository password", confirm);
+  }
+
+  /**
+   * A password from {@code file} (first line), else the file named by {@code fileVar}, else
+   * {@code var}, else a prompt on a terminal (asked twice with {@code confirm}).
+   */
+  static char[] secret(Path file, String flag, String fileVar, String var, String what, boolean confirm) {
+    String envFile = System.getenv(fileVar);
     if (file == null && envFile != null && !envFile.isBlank()) file = Path.of(envFile);
     if (file != null) {
       try {
@@ -52,21 +59,21 @@ final class GlobalOptions {
         throw new CairnException(ErrorCode.USAGE, "cannot read password file " + file + ": " + Main.describe(e), e);
       }
     }
-    String env = System.getenv("CAIRN_PASSWORD");
+    String env = System.getenv(var);
     if (env != null) {
-      if (env.isEmpty()) throw new CairnException(ErrorCode.USAGE, "CAIRN_PASSWORD is set but empty");
+      if (env.isEmpty()) throw new CairnException(ErrorCode.USAGE, var + " is set but empty");
       return env.toCharArray();
     }
     Console c = interactiveConsole();
     if (c == null) {
       throw new CairnException(ErrorCode.USAGE,
-          "no password: set CAIRN_PASSWORD or CAIRN_PASSWORD_FILE, or pass --password-file (no terminal to ask on)");
+          "no " + what + ": set " + var + " or " + fileVar + ", or pass " + flag + " (no terminal to ask on)");
     }
-    char[] pw = c.readPassword("repository password: ");
+    char[] pw = c.readPassword(what + ": ");
     if (pw == null || pw.length == 0) throw new CairnException(ErrorCode.USAGE, "no password entered");
     if (confirm) {
-      char[] again = c.readPassword("repeat the password: ");
-      if (again == null || !java.util.Arrays.equals(pw, again)) throw new CairnException(ErrorCode.USAGE, "the passwords differ; nothing was created");
+      char[] again = c.readPassword("repeat the " + what + ": ");
+      if (again == null || !java.util.Arrays.equals(pw, again)) throw new CairnException(ErrorCode.USAGE, "the passwords differ; nothing was changed");
     }
     return pw;
   }

@@ -156,6 +156,48 @@ public final class Repository implements Closeable {
     return r;
   }
 
+  /** A key slot and its id (the name of its object under {@code keys/}). */
+  public record KeySlot(String id, KeyFile key) {}
+
+  /** Every key slot that can be read. */
+  public List<KeySlot> keySlots() throws IOException {
+    List<KeySlot> out = new ArrayList<>();
+    for (ObjectInfo o : store.list("keys/")) {
+      try {
+        out.add(new KeySlot(o.key().substring("keys/".length()), KeyFile.parse(o.key(), store.get(o.key()))));
+      } catch (MissingObjectException gone) {
+        // removed while listing
+      }
+    }
+    out.sort(Comparator.comparing((KeySlot k) -> k.key().created()).thenComparing(KeySlot::id));
+    return out;
+  }
+
+  /**
+   * Adds a key slot that opens the repository with {@code password}; returns its id. The slot is
+   * written whole and atomically, so a crash leaves either no new slot or a working one.
+   */
+  public String addKey(char[] password, KeyFile.KdfParams kdf) throws IOException {
+    KeyFile kf = KeyFile.create(sealer.masterKey(), password, kdf, RANDOM, clock.instant(), hostname(),
+        System.getProperty("user.name"));
+    String id = randomHex();
+    store.put("keys/" + id, kf.toJson(), 0, kf.toJson().length, true);
+    return id;
+  }
+
+  /** Removes a key slot; the last one cannot go (the repository would be unreadable forever). */
+  public void removeKey(String id) throws IOException {
+    List<KeySlot> slots = keySlots();
+    if (slots.stream().noneMatch(k -> k.id().equals(id))) {
+      throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + id + " in " + store.location() + "; 'cairn key list' shows them");
+    }
+    if (slots.size() == 1) {
+      throw new CairnException(ErrorCode.CONFLICT, "key slot " + id.substring(0, 8) + " is the repository's last key;"
+          + " removing it would make the repository unreadable forever. Add another key first");
+    }
+    store.delete("keys/" + id);
+  }
+
   /** The id of the key slot that opened this repository (null right after init). */
   public String keySlot() {
     return keySlot;
