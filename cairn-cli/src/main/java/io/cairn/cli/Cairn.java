@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
         KeyCommand.class,
         PinCommand.class,
         PruneCommand.class,
+        RepairCommand.class,
         UnlockCommand.class,
         StatsCommand.class,
         CatCommand.class,

@@ -160,7 +160,7 @@ public final class Backup {
         writer.bytesStored.get(), (System.nanoTime() - started) / 1_000_000);
     Snapshot s = new Snapshot(Snapshot.VERSION, null, time, host, System.getProperty("user.name"), paths, opt.tags(),
         parent == null ? null : parent.id().toString(), rootTree.toString(), "crash", null, null, null, errs, stats,
-        "cairn " + version());
+        "cairn " + version(), null);
     return s;
   }
 

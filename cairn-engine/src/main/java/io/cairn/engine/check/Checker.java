@@ -61,15 +61,24 @@ public final class Checker {
    * unindexed by an interrupted backup, which prune reclaims).
    */
   public record Report(int snapshots, long trees, long blobs, int packs, int packsRead, long bytesRead, List<Problem> problems,
-      List<Affected> affected, List<Problem> notices) {
+      List<Affected> affected, List<Problem> notices, List<String> packsVerified) {
     public boolean ok() {
       return problems.isEmpty();
     }
   }
 
+  private Set<BlobId> skip = Set.of();
+  private final Set<BlobId> read = ConcurrentHashMap.newKeySet();
+
   public Checker(Repository repo, int threads) {
     this.repo = repo;
     this.threads = Math.max(1, threads);
+  }
+
+  /** Packs not to read again (verified by an earlier check); their structure is still checked. */
+  public Checker skipping(Set<BlobId> verified) {
+    this.skip = Set.copyOf(verified);
+    return this;
   }
 
   /** @param readFraction 0 for structure only, 1 for every pack, in between for a random subset */
@@ -88,7 +97,7 @@ public final class Checker {
       index = repo.index();
     } catch (RuntimeException e) {
       problems.add(new Problem("index", e.getMessage()));
-      return new Report(snaps.size(), 0, 0, 0, 0, 0, List.copyOf(problems), List.of(), List.copyOf(notices));
+      return new Report(snaps.size(), 0, 0, 0, 0, 0, List.copyOf(problems), List.of(), List.copyOf(notices), List.of());
     }
     Map<BlobId, Long> packSizes = new HashMap<>();
     for (ObjectInfo o : repo.store().list("data/")) {
@@ -115,9 +124,12 @@ public final class Checker {
         }
       }
     }
+    Set<BlobId> doomed = repo.doomedPacks();
     for (BlobId p : packSizes.keySet()) {
       if (!byPack.containsKey(p)) {
-        notices.add(new Problem("pack " + p, "is not in any index (left by an interrupted backup; harmless, reclaimed by prune)"));
+        notices.add(new Problem("pack " + p, doomed.contains(p)
+            ? "awaits deletion by a prune that waits for running backups (the next prune finishes it)"
+            : "is not in any index (left by an interrupted backup; harmless, reclaimed by prune)"));
       }
     }
     // trees
@@ -132,6 +144,7 @@ public final class Checker {
       List<BlobId> packs = new ArrayList<>(byPack.keySet());
       packs.removeIf(p -> !packSizes.containsKey(p));
       for (BlobId p : packSizes.keySet()) if (!byPack.containsKey(p)) packs.add(p); // orphans are read too
+      packs.removeAll(skip);
       Collections.sort(packs);
       Collections.shuffle(packs, new Random(seed));
       toRead = readFraction >= 1 ? packs.size() : (int) Math.ceil(packs.size() * readFraction);
@@ -156,8 +169,14 @@ public final class Checker {
     List<Affected> affected = badBlobs.isEmpty() ? List.of() : affected(snaps);
     List<Problem> sorted = new ArrayList<>(problems);
     sorted.sort((a, b) -> a.object().compareTo(b.object()));
+    List<String> verified = new ArrayList<>();
+    for (BlobId p : read) {
+      String name = "pack " + p;
+      if (sorted.stream().noneMatch(x -> x.object().startsWith(name))) verified.add(p.toString());
+    }
+    Collections.sort(verified);
     return new Report(snaps.size(), counts[0], counts[1], packSizes.size(), toRead, bytesRead.get(), sorted, affected,
-        List.copyOf(notices));
+        List.copyOf(notices), verified);
   }
 
   private void walkTree(BlobId tree, String where, MemIndex index, Set<BlobId> seen, long[] counts) {
@@ -226,6 +245,7 @@ public final class Checker {
       return;
     }
     packsRead.incrementAndGet();
+    read.add(pack);
     boolean orphan = indexed == null;
     List<PackEntry> toRead = orphan ? new ArrayList<>(trailer.values()) : new ArrayList<>(indexed);
     if (!orphan && !trailer.isEmpty()) {

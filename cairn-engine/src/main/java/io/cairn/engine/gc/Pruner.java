@@ -232,8 +232,9 @@ public final class Pruner {
     for (Map.Entry<BlobId, List<PackEntry>> e : byPack.entrySet()) {
       if (!doomed.contains(e.getKey())) keep.put(e.getKey(), e.getValue());
     }
-    writeIndex(keep);
+    Set<String> written = writeIndex(keep);
     for (String k : indexKeys) {
+      if (written.contains(k)) continue; // named by content: rewritten identically, so it stays
       repo.store().delete(k);
       indexDeleted++;
     }
@@ -249,23 +250,25 @@ public final class Pruner {
   }
 
   /** Writes index objects for the given packs, at most {@value #INDEX_ENTRIES} entries each. */
-  private void writeIndex(Map<BlobId, List<PackEntry>> packs) throws IOException {
+  private Set<String> writeIndex(Map<BlobId, List<PackEntry>> packs) throws IOException {
+    Set<String> written = new HashSet<>();
     Map<BlobId, List<PackEntry>> batch = new LinkedHashMap<>();
     int n = 0;
     for (Map.Entry<BlobId, List<PackEntry>> e : packs.entrySet()) {
       batch.put(e.getKey(), e.getValue());
       n += e.getValue().size();
       if (n >= INDEX_ENTRIES) {
-        repo.saveIndex(batch);
+        written.add("index/" + repo.saveIndex(batch));
         indexWritten++;
         batch = new LinkedHashMap<>();
         n = 0;
       }
     }
     if (!batch.isEmpty()) {
-      repo.saveIndex(batch);
+      written.add("index/" + repo.saveIndex(batch));
       indexWritten++;
     }
+    return written;
   }
 
   private static final int INDEX_ENTRIES = 50_000;
@@ -316,7 +319,7 @@ public final class Pruner {
     for (BlobId p : doomed) {
       List<PackEntry> entries;
       try {
-        entries = trailer(p);
+        entries = repo.readPackTrailer(p);
       } catch (MissingObjectException e) {
         gone.add(p); // deleted by an earlier, interrupted sweep
         continue;
@@ -355,7 +358,7 @@ public final class Pruner {
       if (pbs.stream().noneMatch(pb -> deleted.contains(pb.pack()))) continue;
       Map<BlobId, List<PackEntry>> rest = new TreeMap<>();
       for (IndexFormat.PackBlobs pb : pbs) if (!deleted.contains(pb.pack())) rest.put(pb.pack(), pb.entries());
-      if (!rest.isEmpty()) writeIndex(rest);
+      if (!rest.isEmpty() && writeIndex(rest).contains(o.key())) continue;
       repo.store().delete(o.key());
       indexDeleted++;
     }
@@ -364,12 +367,4 @@ public final class Pruner {
     repo.forgetIndex();
   }
 
-  private List<PackEntry> trailer(BlobId pack) throws IOException {
-    String key = Repository.packKey(pack);
-    long size = repo.store().stat(key).orElseThrow(() -> new MissingObjectException(key)).size();
-    byte[] salt = PackFormat.readHeader(key, repo.store().get(key, 0, PackFormat.HEADER));
-    int toff = PackFormat.trailerOffset(key, repo.store().get(key, size - PackFormat.FOOTER, PackFormat.FOOTER), size);
-    byte[] t = repo.store().get(key, toff, (int) (size - PackFormat.FOOTER - toff));
-    return PackFormat.openTrailer(key, repo.sealer(), salt, t, 0, toff, t.length);
-  }
 }

@@ -393,6 +393,20 @@ public final class Repository implements Closeable {
     return id;
   }
 
+  /**
+   * A pack's entries from its trailer, read from its end (header, footer and trailer only; the
+   * blobs are not read). {@link MissingObjectException} when the pack is gone,
+   * {@link CorruptObjectException} when the trailer cannot be read.
+   */
+  public List<PackEntry> readPackTrailer(BlobId pack) throws IOException {
+    String key = packKey(pack);
+    long size = store.stat(key).orElseThrow(() -> new MissingObjectException(key)).size();
+    byte[] salt = PackFormat.readHeader(key, store.get(key, 0, PackFormat.HEADER));
+    int toff = PackFormat.trailerOffset(key, store.get(key, size - PackFormat.FOOTER, PackFormat.FOOTER), size);
+    byte[] t = store.get(key, toff, (int) (size - PackFormat.FOOTER - toff));
+    return PackFormat.openTrailer(key, sealer, salt, t, 0, toff, t.length);
+  }
+
   /** The pack key of a pack, read from its header once. */
   public byte[] packKeyOf(BlobId pack) throws IOException {
     byte[] k = packKeys.get(pack);
@@ -522,6 +536,26 @@ public final class Repository implements Closeable {
 
   public void removePin(BlobId snapshot) throws IOException {
     store.delete(io.cairn.engine.snapshot.Pin.PREFIX + snapshot);
+  }
+
+  /** Stores the record of a check (see {@link io.cairn.engine.check.CheckRecord}). */
+  public void saveCheckRecord(io.cairn.engine.check.CheckRecord r) throws IOException {
+    byte[] sealed = sealer.seal('V', Json.MAPPER.writeValueAsBytes(r));
+    store.put(io.cairn.engine.check.CheckRecord.PREFIX + r.id(), sealed, 0, sealed.length, true);
+  }
+
+  /** Every check record, oldest first; a damaged one is skipped (it is only evidence). */
+  public List<io.cairn.engine.check.CheckRecord> checkRecords() throws IOException {
+    List<io.cairn.engine.check.CheckRecord> out = new ArrayList<>();
+    for (ObjectInfo o : store.list(io.cairn.engine.check.CheckRecord.PREFIX)) {
+      try {
+        out.add(Json.MAPPER.readValue(sealer.open(o.key(), 'V', store.get(o.key())), io.cairn.engine.check.CheckRecord.class));
+      } catch (MissingObjectException | CorruptObjectException e) {
+        // gone or damaged: evidence lost, nothing else depends on it
+      }
+    }
+    out.sort(Comparator.comparing(io.cairn.engine.check.CheckRecord::time).thenComparing(io.cairn.engine.check.CheckRecord::id));
+    return out;
   }
 
   /** Forgets a snapshot: removes its object (its data stays until prune). */

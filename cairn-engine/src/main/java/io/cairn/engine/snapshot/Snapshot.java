@@ -15,6 +15,8 @@ import java.util.Map;
  * @param consistency {@code crash} for plain files; {@code application} and {@code group} come with
  *     application-aware capture
  * @param errors what could not be captured, per path; never silently dropped
+ * @param original for a snapshot written by {@code cairn repair snapshots}, the id of the damaged
+ *     snapshot it replaces (kept until forgotten); null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record Snapshot(
@@ -33,7 +35,8 @@ public record Snapshot(
     Map<String, String> source,
     List<FileError> errors,
     Stats stats,
-    String program) {
+    String program,
+    String original) {
 
   public static final int VERSION = 1;
 
@@ -45,7 +48,13 @@ public record Snapshot(
 
   public Snapshot withId(BlobId newId) {
     return new Snapshot(version, newId, time, host, username, paths, tags, parent, tree, consistency, asset, group, source,
-        errors, stats, program);
+        errors, stats, program, original);
+  }
+
+  /** A copy with another tree, tags, error list and {@code original} (what repair writes). */
+  public Snapshot repaired(BlobId newTree, List<String> newTags, List<FileError> newErrors, BlobId originalId) {
+    return new Snapshot(version, null, time, host, username, paths, newTags, parent, newTree.toString(), consistency, asset,
+        group, source, newErrors, stats, program, originalId.toString());
   }
 
   @JsonIgnore
