@@ -27,6 +27,15 @@ final class GlobalOptions {
   @Option(names = "--debug", description = "Print stack traces of errors.")
   boolean debug;
 
+  /** Takes what is unset here from the options of an enclosing command. */
+  void inheritFrom(GlobalOptions outer) {
+    if (repo == null) repo = outer.repo;
+    if (passwordFile == null) passwordFile = outer.passwordFile;
+    json |= outer.json;
+    quiet |= outer.quiet;
+    debug |= outer.debug;
+  }
+
   Path repo() {
     if (repo != null) return repo;
     String env = System.getenv("CAIRN_REPO");

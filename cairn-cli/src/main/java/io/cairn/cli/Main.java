@@ -30,6 +30,17 @@ public final class Main {
       ex.getCommandLine().getErr().println("cairn: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
       return ErrorCode.USAGE.exitCode();
     });
+    cl.setExecutionStrategy(parse -> {
+      // shared options given before a nested subcommand ('cairn key -r R list') count for it too
+      GlobalOptions inherited = null;
+      for (CommandLine c : parse.asCommandLineList()) {
+        if (c.getCommand() instanceof BaseCommand b) {
+          if (inherited != null) b.global.inheritFrom(inherited);
+          inherited = b.global;
+        }
+      }
+      return new CommandLine.RunLast().execute(parse);
+    });
     return cl.execute(args);
   }
 
