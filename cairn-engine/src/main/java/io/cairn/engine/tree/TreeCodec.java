@@ -118,6 +118,9 @@ public final class TreeCodec {
             target, rdev, xattrs));
       }
       if (in.pos != data.length) throw new CorruptObjectException(name, "trailing bytes in tree");
+      // one tree, one encoding: bytes that decode but are not what encode writes (an overlong
+      // varint, a value past its field's range) are damage, not an alternative form
+      if (!java.util.Arrays.equals(encode(out), data)) throw new CorruptObjectException(name, "tree is not in canonical form");
       return out;
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new CorruptObjectException(name, "tree is truncated or malformed", e);
