@@ -79,6 +79,7 @@ final class BackupCommand extends BaseCommand {
         if (line != null) line.close();
       }
       Snapshot s = r.snapshot();
+      updateCatalog(repo);
       if (global.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("snapshot", s.id().toString());

@@ -56,6 +56,30 @@ abstract class BaseCommand implements Callable<Integer> {
     return Repository.open(new LocalObjectStore(p), global.password(false), Clock.systemUTC());
   }
 
+  /**
+   * Brings the catalog up to date with a repository this command changed. Never fails the
+   * command: the catalog is derived, and a failure here is a warning with the way to fix it.
+   */
+  void updateCatalog(Repository repo) {
+    String target = global.catalog();
+    if (target == null) return;
+    try (io.cairn.catalog.Catalog c = io.cairn.catalog.Catalog.open(target, Clock.systemUTC())) {
+      c.sync(repo, global.repo().toAbsolutePath().toString());
+    } catch (IOException | RuntimeException | LinkageError e) {
+      String why = e instanceof IOException io ? Main.describe(io) : e.getMessage();
+      err().println("cairn: warning: catalog not updated (" + why + "); 'cairn catalog sync' catches up");
+    }
+  }
+
+  /** Opens the catalog for a question; fails (it is what the command is about). */
+  io.cairn.catalog.Catalog openCatalog() {
+    String target = global.catalog();
+    if (target == null) {
+      throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, "the catalog is off (--catalog off or CAIRN_CATALOG=off); name one with --catalog");
+    }
+    return io.cairn.catalog.Catalog.open(target, Clock.systemUTC());
+  }
+
   static String bytes(long n) {
     if (n < 1024) return n + " B";
     String[] u = {"KiB", "MiB", "GiB", "TiB", "PiB"};

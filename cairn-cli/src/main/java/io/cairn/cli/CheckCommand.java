@@ -65,6 +65,7 @@ final class CheckCommand extends BaseCommand {
       new java.security.SecureRandom().nextBytes(rid);
       repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, java.util.HexFormat.of().formatHex(rid), started, Repository.hostname(),
           scope, r.ok(), r.problems().size(), r.snapshots(), r.packsRead(), r.bytesRead(), r.packsVerified()));
+      updateCatalog(repo);
       if (global.json) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ok", r.ok());

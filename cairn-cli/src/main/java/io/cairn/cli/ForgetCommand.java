@@ -136,6 +136,7 @@ final class ForgetCommand extends BaseCommand {
         }
       }
       if (!dryRun) for (Snapshot s : remove) repo.forgetSnapshot(s.id());
+      if (!dryRun && !remove.isEmpty()) updateCatalog(repo);
       Pruner.Report pr = null;
       if (prune && !dryRun && !remove.isEmpty()) {
         pr = new Pruner(repo, 5, false, Duration.ofHours(1), Leases.DEFAULT_TTL).run();

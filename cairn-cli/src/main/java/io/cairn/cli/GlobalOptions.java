@@ -18,6 +18,10 @@ final class GlobalOptions {
   @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from FILE (default: $CAIRN_PASSWORD_FILE; else $CAIRN_PASSWORD; else a prompt on a terminal).")
   Path passwordFile;
 
+  @Option(names = "--catalog", paramLabel = "PATH|URL", description = "The catalog: an SQLite file or a jdbc:postgresql: URL"
+      + " (default: $CAIRN_CATALOG, else $XDG_DATA_HOME/cairn/catalog.db); 'off' keeps commands from updating it.")
+  String catalog;
+
   @Option(names = "--json", description = "Print machine-readable JSON on stdout.")
   boolean json;
 
@@ -31,9 +35,21 @@ final class GlobalOptions {
   void inheritFrom(GlobalOptions outer) {
     if (repo == null) repo = outer.repo;
     if (passwordFile == null) passwordFile = outer.passwordFile;
+    if (catalog == null) catalog = outer.catalog;
     json |= outer.json;
     quiet |= outer.quiet;
     debug |= outer.debug;
+  }
+
+  /** The catalog to use: --catalog, $CAIRN_CATALOG, else the file in Cairn's data folder; null when "off". */
+  String catalog() {
+    String c = catalog != null ? catalog : System.getenv("CAIRN_CATALOG");
+    if (c == null || c.isBlank()) {
+      String data = System.getenv("XDG_DATA_HOME");
+      Path base = data != null && !data.isBlank() ? Path.of(data) : Path.of(System.getProperty("user.home"), ".local", "share");
+      return base.resolve("cairn").resolve("catalog.db").toString();
+    }
+    return c.equals("off") ? null : c;
   }
 
   Path repo() {

@@ -54,6 +54,7 @@ final class PinCommand extends BaseCommand {
       Snapshot s = repo.resolve(snap);
       if (remove) {
         repo.removePin(s.id());
+        updateCatalog(repo);
         if (global.json) printJson(Map.of("snapshot", s.id().toString(), "pinned", false));
         else say("unpinned snapshot %s", s.id().shortHex());
         return 0;
@@ -62,6 +63,7 @@ final class PinCommand extends BaseCommand {
       if (u != null && !u.isAfter(now)) throw new CairnException(ErrorCode.USAGE, "--until " + until + " is not in the future");
       Pin p = new Pin(Pin.VERSION, s.id().toString(), u, now, reason);
       repo.savePin(p);
+      updateCatalog(repo);
       if (global.json) printJson(p);
       else say("pinned snapshot %s %s", s.id().shortHex(), u == null ? "forever" : "until " + u);
       return 0;

@@ -40,6 +40,7 @@ final class PruneCommand extends BaseCommand {
       long t0 = System.nanoTime();
       Pruner.Report r = new Pruner(repo, p, dryRun, wait, Leases.DEFAULT_TTL).run();
       long ms = (System.nanoTime() - t0) / 1_000_000;
+      if (!dryRun) updateCatalog(repo);
       if (global.json) {
         printJson(r);
       } else {

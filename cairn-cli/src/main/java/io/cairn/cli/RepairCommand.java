@@ -58,6 +58,7 @@ final class RepairCommand extends BaseCommand {
     public Integer call() throws Exception {
       try (Repository repo = openRepo(true, true)) {
         List<SnapshotRepair.Fixed> fixed = new SnapshotRepair(repo, dryRun).run();
+        if (!dryRun && !fixed.isEmpty()) updateCatalog(repo);
         if (global.json) {
           printJson(Map.of("dryRun", dryRun, "repaired", fixed));
         } else {

@@ -1,0 +1,112 @@
+package io.cairn.cli;
+
+import io.cairn.catalog.Catalog;
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import java.time.ZoneId;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "points", description = {"List recovery points from the catalog: what can be restored, and from when.",
+    "",
+    "Newest first, across every repository the catalog knows (a point copied to several repositories is one point)."
+        + " --as-of TIME answers the incident question: for each asset, the newest point at or before TIME."
+        + " Times: 2026-11-24, 2026-11-24T13:00 (local) or an instant like 2026-11-24T12:00:00Z."},
+    subcommands = {PointsCommand.Show.class})
+final class PointsCommand extends BaseCommand {
+  @Option(names = "--asset", paramLabel = "A", description = "Only this asset (default asset of a file backup: host:paths).")
+  String asset;
+
+  @Option(names = "--group", paramLabel = "G", description = "Only this consistency group.")
+  String group;
+
+  @Option(names = "--host", paramLabel = "H", description = "Only this host.")
+  String host;
+
+  @Option(names = "--tag", paramLabel = "T", description = "Only points with this tag.")
+  String tag;
+
+  @Option(names = "--consistency", paramLabel = "LEVEL", description = "crash, application or group.")
+  String consistency;
+
+  @Option(names = "--since", paramLabel = "TIME", description = "Only points at or after TIME.")
+  String since;
+
+  @Option(names = "--until", paramLabel = "TIME", description = "Only points at or before TIME.")
+  String until;
+
+  @Option(names = "--verified", description = "Only points a later full data check of their repository found intact.")
+  boolean verified;
+
+  @Option(names = "--as-of", paramLabel = "TIME", description = "For each asset, the newest point at or before TIME.")
+  String asOf;
+
+  @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "At most N points (default: all).")
+  int limit;
+
+  @Override
+  public Integer call() throws Exception {
+    if (consistency != null && !List.of("crash", "application", "group").contains(consistency)) {
+      throw new CairnException(ErrorCode.USAGE, "--consistency takes crash, application or group; got '" + consistency + "'");
+    }
+    ZoneId zone = ZoneId.systemDefault();
+    Catalog.PointQuery q = new Catalog.PointQuery(asset, group, host, tag, consistency,
+        since == null ? null : TimeArg.parse(since, "--since", zone), until == null ? null : TimeArg.parse(until, "--until", zone),
+        verified, limit);
+    try (Catalog c = openCatalog()) {
+      List<Catalog.PointRow> rows = asOf == null ? c.points(q) : c.asOf(TimeArg.parse(asOf, "--as-of", zone), q);
+      if (global.json) {
+        printJson(rows);
+      } else {
+        say("%-10s  %-19s  %-24s  %-11s  %6s  %s", "POINT", "TIME", "ASSET", "CONSISTENCY", "COPIES", "STATE");
+        for (Catalog.PointRow r : rows) {
+          String state = (r.verified() ? "verified" : "") + (r.pinned() ? (r.verified() ? ", " : "") + "pinned" : "");
+          say("%-10s  %-19s  %-24s  %-11s  %6d  %s%s", r.pointKey().substring(0, 10), SnapshotsCommand.TIME.format(r.time()),
+              r.asset(), r.consistency(), r.copies(), state, r.tags().isEmpty() ? "" : "  [" + String.join(",", r.tags()) + "]");
+        }
+        say("%d point(s)", rows.size());
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "show", description = "Everything the catalog knows about one point: its facts, copies and checks.")
+  static final class Show extends BaseCommand {
+    @Parameters(paramLabel = "POINT", description = "A point key or a snapshot id (or a unique prefix of either).")
+    String ref;
+
+    @Override
+    public Integer call() throws Exception {
+      try (Catalog c = openCatalog()) {
+        Catalog.PointDetail d = c.show(ref);
+        if (global.json) {
+          printJson(d);
+          return 0;
+        }
+        Catalog.PointRow p = d.point();
+        say("point        %s", p.pointKey());
+        say("time         %s (%s)", SnapshotsCommand.TIME.format(p.time()), p.time());
+        say("asset        %s%s", p.asset(), p.group() == null ? "" : "  group " + p.group());
+        say("source       %s@%s %s", p.username(), p.host(), String.join(" ", p.paths()));
+        say("consistency  %s", p.consistency());
+        say("size         %s in %d files", bytes(p.sizeBytes()), p.fileCount());
+        say("tags         %s", p.tags().isEmpty() ? "-" : String.join(", ", p.tags()));
+        say("copies       %d", d.copies().size());
+        for (Catalog.CopyRow r : d.copies()) {
+          say("  snapshot %s in %s%s%s%s", r.snapshotId().substring(0, 8), r.location(),
+              r.pinned() ? (r.pinnedUntil() == null ? ", pinned" : ", pinned until " + r.pinnedUntil()) : "",
+              r.errors() > 0 ? ", " + r.errors() + " item(s) not captured" : "",
+              r.original() == null ? "" : ", repaired copy of " + r.original().substring(0, 8));
+        }
+        say("checks since %d", d.checks().size());
+        for (Catalog.VerificationRow v : d.checks()) {
+          say("  %s  %-22s %s%s", SnapshotsCommand.TIME.format(v.time()), v.scope(), v.ok() ? "ok" : "FAILED (" + v.problems() + " problems)",
+              v.packsRead() > 0 ? ", " + v.packsRead() + " packs read" : "");
+        }
+        return 0;
+      }
+    }
+  }
+}
