@@ -4,20 +4,28 @@ import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Wraps a store and fails its N-th write point (a put, or the commit of a streamed object) as a
- * crash would: the write does not happen, and every later write fails too (the process is "dead").
- * Reads keep working so a test can then reopen and check. {@link #writes()} counts write points,
- * so a test can loop N over all of them.
+ * Wraps a store and fails its N-th write point as a crash would. A write point is a change to the
+ * store: a put, the commit of a streamed object, or a delete. At the failing point the change does
+ * not happen, and every later change fails too (the process is "dead"). Reads keep working so a
+ * test can then reopen and check. {@link #writes()} counts write points and {@link #points()} names
+ * them in order, so a test can count them with {@code failAt = 0} and then loop N over all of them.
+ *
+ * <p>Points are counted in the order the calls arrive, so a loop over them is only repeatable when
+ * the code under test changes the store from one thread at a time, in a fixed order (a lease
+ * refresher thread writes on its own timer: give leases a time to live far longer than the run).
  */
 public final class FaultyObjectStore implements ObjectStore {
   private final ObjectStore inner;
   private final int failAt;
   private final AtomicInteger writes = new AtomicInteger();
+  private final List<String> points = Collections.synchronizedList(new ArrayList<>());
 
   /** @param failAt the 1-based write point that fails; 0 never fails (to count write points) */
   public FaultyObjectStore(ObjectStore inner, int failAt) {
@@ -25,12 +33,24 @@ public final class FaultyObjectStore implements ObjectStore {
     this.failAt = failAt;
   }
 
+  /** Write points reached so far, the failing one included. */
   public int writes() {
     return writes.get();
   }
 
+  /** What each write point reached so far was ("put config", "delete data/3f/3f9c..."), in order. */
+  public List<String> points() {
+    synchronized (points) {
+      return List.copyOf(points);
+    }
+  }
+
   private void point(String what) throws IOException {
-    int n = writes.incrementAndGet();
+    int n;
+    synchronized (points) {
+      n = writes.incrementAndGet();
+      points.add(what);
+    }
     if (failAt > 0 && n >= failAt) throw new IOException("injected crash at write point " + n + " (" + what + ")");
   }
 
