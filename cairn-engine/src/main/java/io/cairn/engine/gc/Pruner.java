@@ -15,6 +15,7 @@ import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
+import io.cairn.engine.tree.TreeCodec;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -130,6 +131,7 @@ public final class Pruner {
   // ------------------------------------------------------------------ mark
 
   private Report mark(Leases.Held lease, Leases leases) throws IOException {
+    hidden = null;
     Set<BlobId> doomedBefore = repo.doomedPacks();
     List<String> indexKeys = new ArrayList<>();
     MemIndex index = repo.loadIndex(doomedBefore, indexKeys);
@@ -286,7 +288,7 @@ public final class Pruner {
   private void walk(BlobId tree, Set<BlobId> used, MemIndex index, boolean strict, Snapshot s) throws IOException {
     if (!used.add(tree)) return;
     if (strict && !index.contains(tree)) throw damaged(s, "tree " + tree);
-    for (Node n : repo.readTree(tree)) {
+    for (Node n : readTree(tree)) {
       if (n.type() == NodeType.DIR) {
         walk(n.subtree(), used, index, strict, s);
       } else if (n.type() == NodeType.FILE) {
@@ -295,6 +297,40 @@ public final class Pruner {
         }
       }
     }
+  }
+
+  /**
+   * A tree, also when only a pack that a garbage plan hides holds it: a backup that read the index
+   * before the plan existed may have reused it, and its snapshot is walked before the re-check
+   * decides to keep that pack.
+   */
+  private List<Node> readTree(BlobId tree) throws IOException {
+    try {
+      return repo.readTree(tree);
+    } catch (MissingObjectException notIndexed) {
+      MemIndex.Location loc = hiddenBlobs().get(tree);
+      if (loc == null) throw notIndexed;
+      byte[] data = repo.decodeBlobShared(loc.pack(), loc.entry(), readStored(loc.pack(), loc.entry())).copy();
+      return TreeCodec.decode("tree " + tree + " in pack " + loc.pack(), data);
+    }
+  }
+
+  /** The blobs of the packs garbage plans hide, from the packs' trailers; read once per mark or sweep. */
+  private Map<BlobId, MemIndex.Location> hidden;
+
+  private Map<BlobId, MemIndex.Location> hiddenBlobs() throws IOException {
+    if (hidden == null) {
+      Map<BlobId, MemIndex.Location> m = new HashMap<>();
+      for (BlobId p : repo.doomedPacks()) {
+        try {
+          for (PackEntry e : trailer(p)) m.putIfAbsent(e.id(), new MemIndex.Location(p, e));
+        } catch (MissingObjectException | io.cairn.engine.CorruptObjectException gone) {
+          // deleted by an interrupted sweep, or unreadable: holds nothing to read
+        }
+      }
+      hidden = m;
+    }
+    return hidden;
   }
 
   private CairnException damaged(Snapshot s, String what) {
@@ -307,6 +343,7 @@ public final class Pruner {
 
   /** Re-checks a plan against the snapshots of now, deletes what nothing needs, then the plan. */
   private void sweep(GarbagePlan plan, Leases.Held lease) throws IOException {
+    hidden = null;
     Set<BlobId> doomed = new HashSet<>();
     for (String h : plan.packs()) doomed.add(BlobId.fromHex(h));
     // what is available outside the doomed packs (other plans' packs count as unavailable)
