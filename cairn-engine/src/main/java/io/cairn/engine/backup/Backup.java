@@ -223,7 +223,14 @@ public final class Backup {
   @SuppressWarnings("unchecked")
   private void walkVirtual(DirJob job, Path dir, TreeMap<String, Object> trie, BlobId parentTree)
       throws IOException, InterruptedException {
-    List<Node> prev = parentTree == null ? List.of() : repo.readTree(parentTree);
+    List<Node> prev;
+    try {
+      prev = parentTree == null ? List.of() : repo.readTree(parentTree);
+    } catch (IOException e) {
+      // as in walkDir: a parent tree that cannot be read (damaged, or in a pack a running prune's
+      // garbage plan hides) only costs re-reading the files below it
+      prev = List.of();
+    }
     List<String> names = new ArrayList<>(trie.keySet());
     job.init(names.size());
     for (int i = 0; i < names.size(); i++) {
