@@ -22,7 +22,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * live from one named daemon thread; before it publishes anything that depends on what it read at
  * the start (a backup's snapshot), it checks that its lease never lapsed, and gives up otherwise.
  * The maintenance lease is exclusive: after writing its own, a prune lists the leases and backs off
- * if an older live maintenance lease exists.
+ * if any other live maintenance lease exists.
  */
 public final class Leases {
   public static final String PREFIX = "locks/";
@@ -56,14 +56,23 @@ public final class Leases {
     return list().stream().filter(l -> !l.expiredAt(now)).toList();
   }
 
-  /** Removes expired leases (and unreadable ones); returns how many. */
+  /**
+   * Removes expired leases (and unreadable ones); returns how many. Only a lease read and found
+   * expired (or unreadable) goes: one written meanwhile, by a backup starting now, is left alone.
+   */
   public int removeExpired() throws IOException {
     Instant now = repo.clock().instant();
-    List<String> keep = new ArrayList<>();
-    for (Lease l : list()) if (!l.expiredAt(now)) keep.add(PREFIX + l.id());
     int n = 0;
     for (ObjectInfo o : repo.store().list(PREFIX)) {
-      if (!keep.contains(o.key())) {
+      boolean expired;
+      try {
+        expired = Json.MAPPER.readValue(repo.sealer().open(o.key(), 'L', repo.store().get(o.key())), Lease.class).expiredAt(now);
+      } catch (MissingObjectException gone) {
+        continue; // released while listing
+      } catch (CorruptObjectException | com.fasterxml.jackson.core.JacksonException e) {
+        expired = true; // a damaged lease protects nothing
+      }
+      if (expired) {
         repo.store().delete(o.key());
         n++;
       }
@@ -88,13 +97,15 @@ public final class Leases {
 
   /**
    * Takes the maintenance lease, or fails with {@link ErrorCode#LOCKED} naming the holder when
-   * another live one is older.
+   * another live one exists. Any other one, not only an older one: "older" is by the writers'
+   * clocks, and a holder that already listed and went ahead must never be joined by a later writer
+   * whose clock is behind. Two that write at the same moment may both back off; neither proceeds
+   * alone unseen.
    */
   public Held acquireMaintenance(Duration ttl) throws IOException {
     Held h = write(Lease.Kind.MAINTENANCE, ttl);
     for (Lease l : live()) {
-      if (l.kind() == Lease.Kind.MAINTENANCE && !l.id().equals(h.lease.id())
-          && Comparator.comparing(Lease::created).thenComparing(Lease::id).compare(l, h.lease) < 0) {
+      if (l.kind() == Lease.Kind.MAINTENANCE && !l.id().equals(h.lease.id())) {
         h.close();
         throw new CairnException(ErrorCode.LOCKED, "repository " + repo.store().location() + " is being maintained: "
             + l.describe() + ", expires " + l.expires() + " unless renewed; try again later ('cairn unlock' removes it"
@@ -121,6 +132,8 @@ public final class Leases {
     private volatile Lease lease;
     private volatile Instant lastWritten;
     private volatile IOException refreshFailure;
+    /** Set for good once the lease went unrenewed past its time to live, even if renewed later. */
+    private volatile String lapsed;
     private Thread refresher;
 
     private Held(Lease lease) {
@@ -144,7 +157,7 @@ public final class Leases {
         while (!Thread.currentThread().isInterrupted()) {
           try {
             Thread.sleep(every);
-            put(lease.refreshedAt(repo.clock().instant()));
+            refresh();
             refreshFailure = null;
           } catch (InterruptedException e) {
             return;
@@ -156,17 +169,34 @@ public final class Leases {
     }
 
     /**
+     * Rewrites the lease, unless it is gone: one removed meanwhile ({@code cairn unlock}, or a
+     * prune that found it expired) is not written back, so {@link #ensureValid} reports it. A
+     * renewal that comes after the time to live ran out marks the lease lapsed for good: a prune may
+     * have taken it as gone in between.
+     */
+    private void refresh() throws IOException {
+      Instant now = repo.clock().instant();
+      if (lapsed == null && !now.isBefore(lastWritten.plusSeconds(lease.ttlSeconds()))) {
+        lapsed = "not renewed between " + lastWritten + " and " + now;
+      }
+      if (repo.store().stat(PREFIX + lease.id()).isEmpty()) return;
+      put(lease.refreshedAt(now));
+    }
+
+    /**
      * Throws unless the lease is still ours and never lapsed: it was rewritten within its time to
-     * live and is still in the repository (nobody ran {@code unlock} on it).
+     * live every time and is still in the repository (nobody ran {@code unlock} on it).
      */
     public void ensureValid() throws IOException {
       Instant now = repo.clock().instant();
-      boolean lapsed = !now.isBefore(lastWritten.plusSeconds(lease.ttlSeconds()));
+      String why = lapsed;
+      if (why == null && !now.isBefore(lastWritten.plusSeconds(lease.ttlSeconds()))) {
+        why = "not renewed since " + lastWritten + (refreshFailure != null ? ": " + refreshFailure.getMessage() : "");
+      }
       boolean present = repo.store().stat(PREFIX + lease.id()).isPresent();
-      if (lapsed || !present) {
-        throw new CairnException(ErrorCode.LOCKED, "this process's " + lease.describe() + (present ? " lapsed (not renewed since "
-            + lastWritten + (refreshFailure != null ? ": " + refreshFailure.getMessage() : "") + ")" : " was removed (cairn unlock)")
-            + "; maintenance may have reclaimed data it relied on, so nothing was committed; run it again");
+      if (why != null || !present) {
+        throw new CairnException(ErrorCode.LOCKED, "this process's " + lease.describe() + (present ? " lapsed (" + why + ")"
+            : " was removed (cairn unlock)") + "; maintenance may have reclaimed data it relied on, so nothing was committed; run it again");
       }
     }
 
