@@ -26,6 +26,11 @@ final class Repos {
     return Repository.open(s, PASSWORD, Clock.systemUTC());
   }
 
+  /** Opens with another clock (leases expire by the repository's clock). */
+  static Repository open(ObjectStore s, java.time.InstantSource clock) throws IOException {
+    return Repository.open(s, PASSWORD, clock);
+  }
+
   static Snapshot backup(Repository r, Path src) throws IOException {
     return new Backup(r, new BackupOptions(List.of(src), List.of(), List.of(), false, null, "testhost", 2), null).run().snapshot();
   }
