@@ -63,8 +63,13 @@ final class CheckCommand extends BaseCommand {
       String scope = fraction == 0 ? "structure" : sinceLast ? "read-data since-last" : subset != null ? "read-data-subset " + subset : "read-data";
       byte[] rid = new byte[16];
       new java.security.SecureRandom().nextBytes(rid);
-      repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, java.util.HexFormat.of().formatHex(rid), started, Repository.hostname(),
-          scope, r.ok(), r.problems().size(), r.snapshots(), r.packsRead(), r.bytesRead(), r.packsVerified()));
+      try {
+        repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, java.util.HexFormat.of().formatHex(rid), started, Repository.hostname(),
+            scope, r.ok(), r.problems().size(), r.snapshots(), r.packsRead(), r.bytesRead(), r.packsVerified()));
+      } catch (java.io.IOException e) {
+        // evidence only: a read-only repository is still checked
+        err().println("cairn: warning: check record not saved (" + Main.describe(e) + "); --since-last will not know this check");
+      }
       updateCatalog(repo);
       if (global.json) {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -151,7 +151,7 @@ final class ForgetCommand extends BaseCommand {
       } else {
         if (!snaps.isEmpty()) for (Snapshot s : remove) say("%s snapshot %s", dryRun ? "would remove" : "removed", s.id().shortHex());
         say("%s %d snapshot(s)%s", dryRun ? "would remove" : "removed", remove.size(),
-            remove.isEmpty() || prune ? "" : "; run 'cairn prune' to reclaim space");
+            remove.isEmpty() || prune || dryRun ? "" : "; run 'cairn prune' to reclaim space");
         if (pr != null) say("prune: deleted %d pack(s), repacked %d, freed about %s", pr.packsDeleted() + pr.orphansDeleted(),
             pr.packsRepacked(), bytes(pr.bytesFreed()));
       }

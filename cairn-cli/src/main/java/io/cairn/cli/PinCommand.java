@@ -9,6 +9,7 @@ import io.cairn.engine.snapshot.Snapshot;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -51,14 +52,21 @@ final class PinCommand extends BaseCommand {
         }
         return 0;
       }
-      Snapshot s = repo.resolve(snap);
       if (remove) {
-        repo.removePin(s.id());
+        // by pin, so a pin that outlived its snapshot can go too
+        List<BlobId> ids = repo.pins().keySet().stream().filter(id -> id.toString().startsWith(snap)).toList();
+        if (ids.isEmpty() && snap.equals("latest")) ids = List.of(repo.resolve(snap).id());
+        if (ids.size() != 1) {
+          throw new CairnException(ids.isEmpty() ? ErrorCode.NOT_FOUND : ErrorCode.USAGE,
+              ids.isEmpty() ? "no pin for snapshot " + snap + " ('cairn pin' lists them)" : "pin prefix " + snap + " is ambiguous");
+        }
+        repo.removePin(ids.get(0));
         updateCatalog(repo);
-        if (global.json) printJson(Map.of("snapshot", s.id().toString(), "pinned", false));
-        else say("unpinned snapshot %s", s.id().shortHex());
+        if (global.json) printJson(Map.of("snapshot", ids.get(0).toString(), "pinned", false));
+        else say("unpinned snapshot %s", ids.get(0).shortHex());
         return 0;
       }
+      Snapshot s = repo.resolve(snap);
       Instant u = until == null ? null : TimeArg.parse(until, "--until", ZoneId.systemDefault());
       if (u != null && !u.isAfter(now)) throw new CairnException(ErrorCode.USAGE, "--until " + until + " is not in the future");
       Pin p = new Pin(Pin.VERSION, s.id().toString(), u, now, reason);

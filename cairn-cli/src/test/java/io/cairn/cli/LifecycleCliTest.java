@@ -206,8 +206,8 @@ class LifecycleCliTest {
     Repository past = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(),
         InstantSource.fixed(Instant.now().minus(Duration.ofHours(2))));
     Repository now = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(), java.time.Clock.systemUTC());
-    try (Leases.Held stale = new Leases(past).acquireBackup(Duration.ofMinutes(5));
-        Leases.Held live = new Leases(now).acquireBackup(Duration.ofMinutes(5))) {
+    try (Leases.Held stale = new Leases(past).acquireShared(Duration.ofMinutes(5));
+        Leases.Held live = new Leases(now).acquireShared(Duration.ofMinutes(5))) {
       assertThat(Files.list(cli.repo.resolve("locks")).count()).isEqualTo(2);
       Cli.Run r = cli.run("unlock", "--json");
       assertThat(r.code()).as(r.err()).isZero();

@@ -13,7 +13,7 @@ public enum ErrorCode {
   PARTIAL(3),
   /** No repository at the given location, or it is not initialized. */
   REPOSITORY_NOT_FOUND(10),
-  /** The repository is locked by a maintenance job (reserved). */
+  /** Another maintenance job holds the repository, or this process's lease lapsed or was removed. */
   LOCKED(11),
   /** No key slot opens with the given password. */
   WRONG_PASSWORD(12),

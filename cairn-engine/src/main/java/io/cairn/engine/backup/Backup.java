@@ -114,7 +114,7 @@ public final class Backup {
     String host = opt.host() != null ? opt.host() : Repository.hostname();
     List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
     // the lease comes before the index is read: a prune that marks after this waits for it
-    try (io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).acquireBackup(opt.leaseTtl())) {
+    try (io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).acquireShared(opt.leaseTtl())) {
       Snapshot s = capture(started, time, host, paths, sources);
       lease.ensureValid(); // a lapsed lease means a prune may have removed what this backup reused
       BlobId id = repo.saveSnapshot(s);

@@ -83,6 +83,15 @@ public final class Checker {
 
   /** @param readFraction 0 for structure only, 1 for every pack, in between for a random subset */
   public Report run(double readFraction, long seed) throws IOException {
+    io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL);
+    try {
+      return runLeased(readFraction, seed);
+    } finally {
+      if (lease != null) lease.close();
+    }
+  }
+
+  private Report runLeased(double readFraction, long seed) throws IOException {
     List<Snapshot> snaps = new ArrayList<>();
     for (ObjectInfo o : repo.store().list("snapshots/")) {
       try {
@@ -179,10 +188,14 @@ public final class Checker {
         List.copyOf(notices), verified);
   }
 
-  private void walkTree(BlobId tree, String where, MemIndex index, Set<BlobId> seen, long[] counts) {
+  private void walkTree(BlobId tree, String where, MemIndex index, Set<BlobId> seen, long[] counts) throws IOException {
     if (!seen.add(tree)) return;
     counts[0]++;
     MemIndex.Location loc = index.lookup(tree);
+    if (loc == null && (loc = repo.hiddenLocation(tree)) != null) {
+      notices.add(new Problem("tree " + tree, "is held only by a pack an unfinished prune is about to delete; that prune's"
+          + " re-check keeps the pack (" + where + ")"));
+    }
     if (loc == null) {
       problems.add(new Problem("tree " + tree, "is missing from the index (" + where + ")"));
       badBlobs.add(tree);
@@ -206,6 +219,10 @@ public final class Checker {
         for (BlobId id : n.content()) {
           counts[1]++;
           MemIndex.Location l = index.lookup(id);
+          if (l == null && (l = repo.hiddenLocation(id)) != null) {
+            notices.add(new Problem("blob " + id, "is held only by a pack an unfinished prune is about to delete; that prune's"
+                + " re-check keeps the pack (" + where + n.displayName() + ")"));
+          }
           if (l == null) {
             if (badBlobs.add(id)) problems.add(new Problem("blob " + id, "is missing from the index (" + where + n.displayName() + ")"));
           } else if (l.entry().type() != BlobType.DATA) {

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * A lease on a repository, stored sealed (kind 'L') at {@code locks/<id>}. Backups hold a
- * {@link Kind#BACKUP} lease (shared: any number at once, beside maintenance); prune holds the one
+ * A lease on a repository, stored sealed (kind 'L') at {@code locks/<id>}. Backups, restores,
+ * checks and snapshot repairs hold a {@link Kind#SHARED} lease (any number at once, beside
+ * maintenance: a prune waits for those that may have read the index before it marked); prune and
+ * index repair hold the one
  * {@link Kind#MAINTENANCE} lease. A holder rewrites its lease every third of its time to live; a
  * lease not rewritten for {@code ttlSeconds} is expired and counts as gone, so a crashed process
  * never blocks anyone for long and {@code cairn unlock} is never needed for correctness.
@@ -18,7 +20,7 @@ public record Lease(int version, String id, Kind kind, String host, long pid, St
   public static final int VERSION = 1;
 
   public enum Kind {
-    BACKUP,
+    SHARED,
     MAINTENANCE
   }
 

@@ -90,9 +90,21 @@ public final class Leases {
     return n;
   }
 
-  /** Takes a shared backup lease. */
-  public Held acquireBackup(Duration ttl) throws IOException {
-    return write(Lease.Kind.BACKUP, ttl);
+  /** Takes a shared lease (backups, restores, checks: anything that relies on the index it read). */
+  public Held acquireShared(Duration ttl) throws IOException {
+    return write(Lease.Kind.SHARED, ttl);
+  }
+
+  /**
+   * A shared lease for a command that only reads, or null when the repository cannot be written
+   * (read-only media): the command then runs unprotected, as it would have without leases.
+   */
+  public Held tryAcquireShared(Duration ttl) {
+    try {
+      return acquireShared(ttl);
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
@@ -108,7 +120,7 @@ public final class Leases {
       if (l.kind() == Lease.Kind.MAINTENANCE && !l.id().equals(h.lease.id())) {
         h.close();
         throw new CairnException(ErrorCode.LOCKED, "repository " + repo.store().location() + " is being maintained: "
-            + l.describe() + ", expires " + l.expires() + " unless renewed; try again later ('cairn unlock' removes it"
+            + l.describe() + ", expires " + l.expires() + " unless renewed; try again later ('cairn unlock --all' removes it"
             + " if that process is gone)");
       }
     }

@@ -84,7 +84,10 @@ public final class Pruner {
       if (!dryRun) {
         leases.removeExpired();
         for (GarbagePlan p : repo.garbagePlans()) {
-          if (ready(finalized(p), leases)) sweep(p, lease);
+          if (ready(finalized(p), leases)) {
+            leases.removeExpired(); // a holder whose clock lags finds its lease gone and commits nothing
+            sweep(p, lease);
+          }
         }
       }
       Report r = mark(lease, leases);
@@ -93,7 +96,10 @@ public final class Pruner {
         for (GarbagePlan p : repo.garbagePlans()) {
           GarbagePlan fp = finalized(p);
           while (!ready(fp, leases) && repo.clock().instant().isBefore(deadline)) pause();
-          if (ready(fp, leases)) sweep(fp, lease);
+          if (ready(fp, leases)) {
+            leases.removeExpired();
+            sweep(fp, lease);
+          }
         }
       }
       int pending = dryRun ? 0 : repo.garbagePlans().size();
@@ -115,7 +121,7 @@ public final class Pruner {
   private GarbagePlan finalized(GarbagePlan p) throws IOException {
     if (p.waitFor() != null) return p;
     List<String> ids = new ArrayList<>();
-    for (Lease l : new Leases(repo).list()) if (l.kind() == Lease.Kind.BACKUP) ids.add(l.id());
+    for (Lease l : new Leases(repo).list()) if (l.kind() == Lease.Kind.SHARED) ids.add(l.id());
     GarbagePlan f = p.withWaitFor(ids);
     repo.saveGarbagePlan(f);
     return f;
@@ -131,7 +137,6 @@ public final class Pruner {
   // ------------------------------------------------------------------ mark
 
   private Report mark(Leases.Held lease, Leases leases) throws IOException {
-    hidden = null;
     Set<BlobId> doomedBefore = repo.doomedPacks();
     List<String> indexKeys = new ArrayList<>();
     MemIndex index = repo.loadIndex(doomedBefore, indexKeys);
@@ -299,38 +304,9 @@ public final class Pruner {
     }
   }
 
-  /**
-   * A tree, also when only a pack that a garbage plan hides holds it: a backup that read the index
-   * before the plan existed may have reused it, and its snapshot is walked before the re-check
-   * decides to keep that pack.
-   */
+  /** A tree, also when only a pack a garbage plan hides holds it (see {@link Repository#hiddenLocation}). */
   private List<Node> readTree(BlobId tree) throws IOException {
-    try {
-      return repo.readTree(tree);
-    } catch (MissingObjectException notIndexed) {
-      MemIndex.Location loc = hiddenBlobs().get(tree);
-      if (loc == null) throw notIndexed;
-      byte[] data = repo.decodeBlobShared(loc.pack(), loc.entry(), readStored(loc.pack(), loc.entry())).copy();
-      return TreeCodec.decode("tree " + tree + " in pack " + loc.pack(), data);
-    }
-  }
-
-  /** The blobs of the packs garbage plans hide, from the packs' trailers; read once per mark or sweep. */
-  private Map<BlobId, MemIndex.Location> hidden;
-
-  private Map<BlobId, MemIndex.Location> hiddenBlobs() throws IOException {
-    if (hidden == null) {
-      Map<BlobId, MemIndex.Location> m = new HashMap<>();
-      for (BlobId p : repo.doomedPacks()) {
-        try {
-          for (PackEntry e : trailer(p)) m.putIfAbsent(e.id(), new MemIndex.Location(p, e));
-        } catch (MissingObjectException | io.cairn.engine.CorruptObjectException gone) {
-          // deleted by an interrupted sweep, or unreadable: holds nothing to read
-        }
-      }
-      hidden = m;
-    }
-    return hidden;
+    return repo.readTree(tree);
   }
 
   private CairnException damaged(Snapshot s, String what) {
@@ -343,7 +319,6 @@ public final class Pruner {
 
   /** Re-checks a plan against the snapshots of now, deletes what nothing needs, then the plan. */
   private void sweep(GarbagePlan plan, Leases.Held lease) throws IOException {
-    hidden = null;
     Set<BlobId> doomed = new HashSet<>();
     for (String h : plan.packs()) doomed.add(BlobId.fromHex(h));
     // what is available outside the doomed packs (other plans' packs count as unavailable)

@@ -44,6 +44,15 @@ public final class SnapshotRepair {
   }
 
   public List<Fixed> run() throws IOException {
+    // writes like a backup: the same shared lease, so a prune neither takes its new packs for
+    // orphans nor deletes what it reads
+    try (io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).acquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
+      List<Fixed> out = runLeased(lease);
+      return out;
+    }
+  }
+
+  private List<Fixed> runLeased(io.cairn.engine.gc.Leases.Held lease) throws IOException {
     index = repo.index();
     List<Fixed> out = new ArrayList<>();
     writer = dryRun ? null : new BlobWriter(repo);
@@ -65,6 +74,7 @@ public final class SnapshotRepair {
         List<String> tags = new ArrayList<>(s.tags());
         if (!tags.contains(TAG)) tags.add(TAG);
         String newId = null;
+        if (!dryRun) lease.ensureValid();
         if (!dryRun) newId = repo.saveSnapshot(s.repaired(r.tree(), tags, errs, s.id())).toString();
         out.add(new Fixed(s.id().toString(), newId, r.damage()));
       }

@@ -105,6 +105,16 @@ public final class Restorer {
 
   /** Restores {@code subpath} ("" or "/" for all) of a snapshot. */
   public Result run(Snapshot snap, String subpath) throws IOException {
+    // a shared lease: a prune that marks meanwhile waits before deleting packs this restore reads
+    io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL);
+    try {
+      return runLeased(snap, subpath);
+    } finally {
+      if (lease != null) lease.close();
+    }
+  }
+
+  private Result runLeased(Snapshot snap, String subpath) throws IOException {
     index = repo.index();
     Node start = repo.findNode(snap.treeId(), subpath == null ? "" : subpath);
     if (start == null) {

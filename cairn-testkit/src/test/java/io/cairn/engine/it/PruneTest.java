@@ -168,7 +168,7 @@ class PruneTest {
 
     // a backup that started before the prune and, unchanged content, ends up with sOld's tree
     Repository backupSide = Repos.open(new LocalObjectStore(repoDir));
-    try (Leases.Held running = new Leases(backupSide).acquireBackup(TTL)) {
+    try (Leases.Held running = new Leases(backupSide).acquireShared(TTL)) {
       Pruner.Report r = prune(repoDir, 5);
       assertThat(r.plansPending()).isEqualTo(1);
       assertThat(r.packsDeleted()).isEqualTo(packsOfOld.size());
@@ -212,7 +212,7 @@ class PruneTest {
     // the running backup took its lease and read the index before the prune marked
     Repository backupSide = Repos.open(new LocalObjectStore(repoDir));
     Snapshot s;
-    try (Leases.Held running = new Leases(backupSide).acquireBackup(TTL)) {
+    try (Leases.Held running = new Leases(backupSide).acquireShared(TTL)) {
       backupSide.index();
       assertThat(prune(repoDir, 5).plansPending()).isEqualTo(1);
       running.ensureValid();
@@ -238,7 +238,7 @@ class PruneTest {
     forget(repoDir, sOld);
 
     Repository backupSide = Repos.open(new LocalObjectStore(repoDir));
-    Leases.Held running = new Leases(backupSide).acquireBackup(TTL);
+    Leases.Held running = new Leases(backupSide).acquireShared(TTL);
     CompletableFuture<Pruner.Report> pruning = CompletableFuture.supplyAsync(() -> {
       try {
         return new Pruner(Repos.open(new LocalObjectStore(repoDir)), 5, false, Duration.ofSeconds(30), TTL).run();
@@ -274,7 +274,7 @@ class PruneTest {
     forget(repoDir, first);
 
     Snapshot second;
-    try (Leases.Held running = new Leases(Repos.open(new LocalObjectStore(repoDir))).acquireBackup(TTL)) {
+    try (Leases.Held running = new Leases(Repos.open(new LocalObjectStore(repoDir))).acquireShared(TTL)) {
       assertThat(prune(repoDir, 5).plansPending()).isEqualTo(1);
       Files.write(repoDir.resolve("snapshots/" + first.id()), firstObject); // committed by the running backup
       // the next backup of the same path takes it as parent, whose trees the plan hides
@@ -301,7 +301,7 @@ class PruneTest {
 
     ShiftedClock clock = new ShiftedClock();
     Repository shared = Repos.open(new LocalObjectStore(repoDir), clock);
-    Leases.Held stalled = new Leases(shared).acquireBackup(Duration.ofMinutes(10));
+    Leases.Held stalled = new Leases(shared).acquireShared(Duration.ofMinutes(10));
     stalled.ensureValid();
     clock.shift(Duration.ofMinutes(11)); // the holder did not renew in time (a hung process)
     assertThatThrownBy(stalled::ensureValid).isInstanceOfSatisfying(CairnException.class,
@@ -329,7 +329,7 @@ class PruneTest {
     Snapshot sb = Repos.backup(repo, b);
     forget(repoDir, sa);
     Instant longAgo = Instant.now().minus(Duration.ofHours(2));
-    Lease dead = new Lease(Lease.VERSION, "0".repeat(32), Lease.Kind.BACKUP, "elsewhere", 4242, "nobody", longAgo, longAgo, 300,
+    Lease dead = new Lease(Lease.VERSION, "0".repeat(32), Lease.Kind.SHARED, "elsewhere", 4242, "nobody", longAgo, longAgo, 300,
         "cairn");
     byte[] sealed = repo.sealer().seal('L', Json.MAPPER.writeValueAsBytes(dead));
     repo.store().put(Leases.PREFIX + dead.id(), sealed);
@@ -347,7 +347,7 @@ class PruneTest {
   @Test
   void removedLease_failsEnsureValid_evenAfterItsRefresherRan() throws Exception {
     Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
-    try (Leases.Held held = new Leases(repo).acquireBackup(Duration.ofSeconds(1))) { // renewed every 333 ms
+    try (Leases.Held held = new Leases(repo).acquireShared(Duration.ofSeconds(1))) { // renewed every 333 ms
       held.ensureValid();
       assertThat(new Leases(repo).removeAll()).isEqualTo(1); // cairn unlock --all
       Thread.sleep(1000);
@@ -365,7 +365,7 @@ class PruneTest {
     Repos.init(new LocalObjectStore(repoDir));
     ShiftedClock clock = new ShiftedClock();
     Repository repo = Repos.open(new LocalObjectStore(repoDir), clock);
-    try (Leases.Held held = new Leases(repo).acquireBackup(Duration.ofSeconds(1))) { // renewed every 333 ms
+    try (Leases.Held held = new Leases(repo).acquireShared(Duration.ofSeconds(1))) { // renewed every 333 ms
       clock.shift(Duration.ofSeconds(5)); // the process stalled: for 4 s a prune could take the lease as gone
       Instant stalled = clock.instant();
       Thread.sleep(1000);
@@ -389,7 +389,7 @@ class PruneTest {
       @Override
       public List<ObjectInfo> list(String prefix) throws IOException {
         if (prefix.equals(Leases.PREFIX) && ++lists == 2) {
-          started.add(new Leases(Repos.open(new LocalObjectStore(repoDir))).acquireBackup(TTL));
+          started.add(new Leases(Repos.open(new LocalObjectStore(repoDir))).acquireShared(TTL));
         }
         return super.list(prefix);
       }
