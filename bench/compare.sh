@@ -179,7 +179,10 @@ set_state_env() {   # fresh repositories and caches, all inside the work folder
   export RESTIC_REPOSITORY=$S/repo-restic RESTIC_CACHE_DIR=$S/cache/restic
   export BORG_REPO=$S/repo-borg BORG_BASE_DIR=$S/home-borg
   export CAIRN_REPO=$S/repo-cairn
-  export XDG_CACHE_HOME=$S/cache/xdg XDG_CONFIG_HOME=$S/config
+  # the engine is compared, so Cairn's catalog (which restic and borg do not have) is off;
+  # CAIRN_BENCH_CATALOG=on keeps it, in a fresh data folder per repetition
+  if [ "${CAIRN_BENCH_CATALOG:-off}" = on ]; then unset CAIRN_CATALOG; else export CAIRN_CATALOG=off; fi
+  export XDG_CACHE_HOME=$S/cache/xdg XDG_CONFIG_HOME=$S/config XDG_DATA_HOME=$S/data
   mkdir -p "$S/cache/restic" "$S/home-borg" "$S/cache/xdg" "$S/config"
 }
 

@@ -37,6 +37,7 @@ TIME=/usr/bin/time
 [ -x "$TIME" ] || { echo "scale.sh: GNU time is missing (apt-get install -y time)" >&2; exit 2; }
 CAIRN=${CAIRN:-$REPO_ROOT/cairn}
 export CAIRN_PASSWORD=bench RESTIC_PASSWORD=bench RESTIC_CACHE_DIR=$WORK/restic-cache
+export CAIRN_CATALOG=${CAIRN_BENCH_CATALOG:-off} XDG_DATA_HOME=$WORK/xdg-data   # the engine is compared
 log() { echo "[$(date -u +%H:%M:%S)] $*" >&2; }
 
 DATA=$WORK/tree
