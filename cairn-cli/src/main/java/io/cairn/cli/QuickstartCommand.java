@@ -4,6 +4,7 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
+import io.cairn.catalog.Catalog;
 import io.cairn.engine.check.Checker;
 import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.crypto.KeyFile;
@@ -62,7 +63,7 @@ final class QuickstartCommand extends BaseCommand {
     Path restoreDir = root.resolve("restore");
     Map<String, Object> summary = new LinkedHashMap<>();
 
-    step("1/6 making about %d MB of sample data in %s", sizeMb, data);
+    step("1/7 making about %d MB of sample data in %s", sizeMb, data);
     SampleData.make(data, sizeMb, new Random(42));
 
     byte[] pwBytes = new byte[18];
@@ -71,17 +72,17 @@ final class QuickstartCommand extends BaseCommand {
     Path pwFile = root.resolve("password");
     Files.writeString(pwFile, password + "\n");
     Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
-    step("2/6 creating an encrypted repository in %s (password in %s)", repoDir, pwFile);
+    step("2/7 creating an encrypted repository in %s (password in %s)", repoDir, pwFile);
     Files.createDirectories(repoDir);
     try (Repository repo = Repository.init(new LocalObjectStore(repoDir), password.toCharArray(), ChunkerParams.DEFAULT,
         16 << 20, 3, KeyFile.KdfParams.DEFAULT, Clock.systemUTC())) {
-      step("3/6 first backup");
+      step("3/7 first backup");
       Snapshot s1 = new Backup(repo, new BackupOptions(List.of(data), List.of("quickstart"), List.of(), false, null, null, 0), null).run().snapshot();
       Snapshot.Stats a = s1.stats();
       say("    %d files, %s; stored %s after dedup, compression and encryption (%s)", a.files(), bytes(a.bytesTotal()),
           bytes(a.bytesStored()), seconds(a.durationMillis()));
 
-      step("4/6 changing some data, then a second backup");
+      step("4/7 changing some data, then a second backup");
       SampleData.mutate(data, new Random(7));
       Snapshot s2 = new Backup(repo, new BackupOptions(List.of(data), List.of("quickstart"), List.of(), false, null, null, 0), null).run().snapshot();
       Snapshot.Stats b = s2.stats();
@@ -90,7 +91,7 @@ final class QuickstartCommand extends BaseCommand {
           b.filesUnmodified(), b.filesChanged(), b.filesNew(), bytes(b.bytesAdded()), bytes(b.bytesTotal()), bytes(saved),
           b.bytesTotal() == 0 ? 0.0 : 100.0 * saved / b.bytesTotal(), seconds(b.durationMillis()));
 
-      step("5/6 restoring the second snapshot into %s and comparing byte for byte", restoreDir);
+      step("5/7 restoring the second snapshot into %s and comparing byte for byte", restoreDir);
       long t0 = System.nanoTime();
       Restorer.Result r = new Restorer(repo, new RestoreOptions(restoreDir, List.of(), List.of(), false, false, 0)).run(s2, "");
       long restoreMs = (System.nanoTime() - t0) / 1_000_000;
@@ -102,11 +103,28 @@ final class QuickstartCommand extends BaseCommand {
       }
       say("    %d files, %s restored in %s; identical to the source (content, modes, times, links)", r.files(), bytes(r.bytes()), seconds(restoreMs));
 
-      step("6/6 checking the repository, reading all data");
+      step("6/7 checking the repository, reading all data");
+      java.time.Instant checked = java.time.Instant.now();
       Checker.Report c = new Checker(repo, Runtime.getRuntime().availableProcessors()).run(1.0, 1);
+      repo.saveCheckRecord(new io.cairn.engine.check.CheckRecord(io.cairn.engine.check.CheckRecord.VERSION,
+          java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16)), checked, Repository.hostname(), "read-data",
+          c.ok(), c.problems().size(), c.snapshots(), c.packsRead(), c.bytesRead(), c.packsVerified()));
       if (!c.ok()) throw new CairnException(ErrorCode.DATA_DAMAGED, "check found problems: " + c.problems());
       say("    %d packs, %s read and verified: no errors", c.packsRead(), bytes(c.bytesRead()));
 
+      step("7/7 cataloguing the points and their files (SQLite, %s)", root.resolve("catalog.db"));
+      List<Catalog.FileVersion> versions;
+      try (Catalog cat = Catalog.open(root.resolve("catalog.db").toString(), java.time.Clock.systemUTC())) {
+        cat.sync(repo, repoDir.toString());
+        int all = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0)).size();
+        int verified = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0)).size();
+        versions = cat.find("image-a.bin", null, null);
+        say("    %d points, %d verified by the check above; 'image-a.bin' has %d versions, %s", all, verified, versions.size(),
+            versions.size() == 2 && !java.util.Objects.equals(versions.get(0).contentId(), versions.get(1).contentId())
+                ? "changed in the second backup" : "unchanged");
+      }
+      summary.put("catalog", root.resolve("catalog.db").toString());
+      summary.put("imageVersions", versions.size());
       summary.put("folder", root.toString());
       summary.put("snapshots", List.of(s1.id().toString(), s2.id().toString()));
       summary.put("firstBackup", a);
@@ -121,6 +139,7 @@ final class QuickstartCommand extends BaseCommand {
         say("done. Look around with:");
         say("  export CAIRN_REPO=%s CAIRN_PASSWORD_FILE=%s", repoDir, pwFile);
         say("  ./cairn snapshots;  ./cairn diff %s %s;  ./cairn ls latest", s1.id().shortHex(), s2.id().shortHex());
+        say("  ./cairn points --catalog %s;  ./cairn find image-a.bin --catalog %s", root.resolve("catalog.db"), root.resolve("catalog.db"));
       }
     }
     return 0;

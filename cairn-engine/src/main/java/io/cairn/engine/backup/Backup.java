@@ -66,6 +66,13 @@ public final class Backup {
   private final List<Snapshot.FileError> errors = Collections.synchronizedList(new ArrayList<>());
   private final Map<Integer, BlobId> zeroIds = new ConcurrentHashMap<>();
   private final BlockingQueue<Object> files = new ArrayBlockingQueue<>(128);
+  /**
+   * Files of at most one chunk go to their own readers: opening, reading and closing many small
+   * files is latency, not bandwidth, so several readers overlap it (restic reads two files at once).
+   */
+  private final BlockingQueue<Object> smallFiles = new ArrayBlockingQueue<>(256);
+  private static final int SMALL_READERS = 3;
+  private final java.util.concurrent.atomic.AtomicInteger readersLeft = new java.util.concurrent.atomic.AtomicInteger(1 + SMALL_READERS);
   private final BlockingQueue<Object> chunks;
   private MemIndex index;
   private BlobWriter writer;
@@ -131,12 +138,16 @@ public final class Backup {
     writer = new BlobWriter(repo);
     List<Thread> threads = new ArrayList<>();
     try {
-      threads.add(Thread.ofPlatform().name("cairn-reader").start(this::readLoop));
+      threads.add(Thread.ofPlatform().name("cairn-reader").start(() -> readLoop(files)));
+      for (int i = 0; i < SMALL_READERS; i++) {
+        threads.add(Thread.ofPlatform().name("cairn-small-reader-" + i).start(() -> readLoop(smallFiles)));
+      }
       for (int i = 0; i < opt.workers(); i++) threads.add(Thread.ofPlatform().name("cairn-worker-" + i).start(this::workLoop));
       DirJob root = new DirJob(null, -1, null, "/");
       walkVirtual(root, Path.of("/"), buildTrie(sources), parent == null ? null : parent.treeId());
       checkFailure();
       while (!files.offer(EOF, 100, TimeUnit.MILLISECONDS)) checkFailure();
+      while (!smallFiles.offer(EOF, 100, TimeUnit.MILLISECONDS)) checkFailure();
       while (!rootDone.await(100, TimeUnit.MILLISECONDS)) checkFailure();
       checkFailure();
       writer.flush();
@@ -314,7 +325,8 @@ public final class Backup {
         }
         (prev == null ? nNew : nChanged).incrementAndGet();
         FileJob fj = new FileJob(job, slot, n, p);
-        while (!files.offer(fj, 100, TimeUnit.MILLISECONDS)) checkFailure();
+        BlockingQueue<Object> q = n.size() <= cdc.params().min() ? smallFiles : files;
+        while (!q.offer(fj, 100, TimeUnit.MILLISECONDS)) checkFailure();
       }
       default -> {
         nOthers.incrementAndGet();
@@ -489,17 +501,49 @@ public final class Backup {
     return b;
   }
 
+  /**
+   * Buffers of small files (at most one chunk), pooled apart from the chunk buffers so the extra
+   * readers cost a few small buffers, not more chunk-sized ones.
+   */
+  private final BlockingQueue<byte[]> smallBuffers = new ArrayBlockingQueue<>(64);
+  private final AtomicInteger smallMade = new AtomicInteger();
+
+  private int smallSize() {
+    return IoSlices.bufferSize(cdc.params().min() + 1);
+  }
+
+  private byte[] takeSmallBuffer() throws InterruptedException {
+    byte[] b = smallBuffers.poll();
+    while (b == null) {
+      if (smallMade.getAndIncrement() < SMALL_READERS + opt.workers() + 1) return new byte[smallSize()];
+      smallMade.decrementAndGet();
+      b = smallBuffers.poll(100, TimeUnit.MILLISECONDS);
+      if (b == null && failure != null) throw new InterruptedException("backup failed");
+    }
+    return b;
+  }
+
+  /** Gives a buffer back to the pool it came from: small files' buffers to theirs. */
+  private void recycle(byte[] b, FileJob f) {
+    if (f.meta.size() <= cdc.params().min()) smallBuffers.offer(b);
+    else freeBuffers.offer(b);
+  }
+
   // ---------------------------------------------------------------- read and chunk
 
   private static final int READ_SLICE = 256 * 1024;
 
-  private void readLoop() {
+  private void readLoop(BlockingQueue<Object> queue) {
     try {
       while (true) {
-        Object o = files.take();
-        if (o == EOF) break;
+        Object o = queue.take();
+        if (o == EOF) {
+          queue.put(EOF); // for the next reader of this queue
+          break;
+        }
         readFile((FileJob) o);
       }
+      if (readersLeft.decrementAndGet() > 0) return; // the last reader to finish ends the workers
       for (int i = 0; i < opt.workers(); i++) {
         while (!chunks.offer(EOF, 100, TimeUnit.MILLISECONDS)) if (failure != null) return;
       }
@@ -521,14 +565,14 @@ public final class Backup {
         // small file: one chunk, read straight into an exact-size array
         int n = 0;
         if (expected > 0) {
-          byte[] data = takeBuffer((int) expected + 1);
+          byte[] data = takeSmallBuffer();
           ByteBuffer bb = ByteBuffer.wrap(data, 0, (int) expected + 1);
           while (bb.hasRemaining() && IoSlices.read(ch, bb) >= 0) {}
           n = bb.position();
           grew = n > expected;
           if (grew) n = (int) expected;
           if (n > 0) submit(f, data, n);
-          else freeBuffers.offer(data);
+          else recycle(data, f);
         }
         total = n;
       } else {
@@ -631,7 +675,7 @@ public final class Backup {
         } else {
           id = repo.sealer().masterKey().id(d, 0, c.len());
           writer.store(BlobType.DATA, id, d, 0, c.len());
-          freeBuffers.offer(d);
+          recycle(d, c.file());
         }
         c.file().setChunk(c.index(), id);
         c.file().chunkDone();
