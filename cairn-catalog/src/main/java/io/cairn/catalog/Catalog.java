@@ -291,8 +291,10 @@ public final class Catalog implements AutoCloseable {
       + " p.size_bytes, p.file_count,"
       + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key) AS ncopies,"
       + " (SELECT count(*) FROM copies c JOIN verifications v ON v.repository_id = c.repository_id"
-      + "   WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope <> 'structure' AND v.time_ms >= p.time_ms) AS nverified,"
-      + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key AND c.pinned = 1) AS npinned";
+      + "   WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN ('read-data', 'read-data since-last') AND v.time_ms >= p.time_ms)"
+      + " AS nverified,"
+      + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key AND c.pinned = 1"
+      + "   AND (c.pinned_until_ms IS NULL OR c.pinned_until_ms > :now)) AS npinned";
 
   private static String where(PointQuery q, Map<String, Object> args) {
     StringBuilder w = new StringBuilder(" WHERE 1 = 1");
@@ -326,7 +328,7 @@ public final class Catalog implements AutoCloseable {
     }
     if (q.verifiedOnly()) {
       w.append(" AND EXISTS (SELECT 1 FROM copies c JOIN verifications v ON v.repository_id = c.repository_id"
-          + " WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope <> 'structure' AND v.time_ms >= p.time_ms)");
+          + " WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN ('read-data', 'read-data since-last') AND v.time_ms >= p.time_ms)");
     }
     return w.toString();
   }
@@ -336,6 +338,7 @@ public final class Catalog implements AutoCloseable {
     Map<String, Object> args = new HashMap<>();
     String sql = "SELECT " + POINT_COLUMNS + " FROM points p" + where(q, args) + " ORDER BY p.time_ms DESC, p.point_key"
         + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
+    args.put("now", clock.instant().toEpochMilli());
     return tx(h -> withTags(h, h.createQuery(sql).bindMap(args).map((rs, ctx) -> row(rs)).list()));
   }
 
@@ -397,6 +400,7 @@ public final class Catalog implements AutoCloseable {
       }
       String key = keys.get(0);
       PointRow p = withTags(h, h.createQuery("SELECT " + POINT_COLUMNS + " FROM points p WHERE p.point_key = :k").bind("k", key)
+          .bind("now", clock.instant().toEpochMilli())
           .map((rs, ctx) -> row(rs)).list()).get(0);
       List<CopyRow> copies = h.createQuery("SELECT c.repository_id, r.location, c.snapshot_id, c.parent_snapshot, c.original_snapshot,"
               + " c.tags, c.errors, c.pinned, c.pinned_until_ms, c.ingested_ms FROM copies c JOIN repositories r ON r.id = c.repository_id"
@@ -427,7 +431,7 @@ public final class Catalog implements AutoCloseable {
    */
   public List<FileVersion> find(String glob, String asset, Instant since) {
     String base = glob.contains("/") ? glob.substring(glob.lastIndexOf('/') + 1) : glob;
-    boolean wild = base.contains("*") || base.contains("?") || base.contains("[");
+    boolean wild = base.contains("*") || base.contains("?") || base.contains("[") || base.contains("{") || base.contains("\\");
     java.nio.file.PathMatcher full = glob.contains("/")
         ? java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + (glob.startsWith("/") ? glob : "**/" + glob))
         : null;
@@ -480,7 +484,7 @@ public final class Catalog implements AutoCloseable {
         case '*' -> b.append('%');
         case '?' -> b.append('_');
         case '%', '_', '!' -> b.append('!').append(c);
-        case '[', ']', '{', '}', ',' -> {
+        case '[', ']', '{', '}', ',', '\\' -> {
           return "%"; // classes and alternatives: fall back to every name, the glob filters
         }
         default -> b.append(c);
@@ -537,10 +541,13 @@ public final class Catalog implements AutoCloseable {
     return new Drift(rid, location, gone, missing, differ);
   }
 
-  /** Empties the catalog (keeping its schema); {@link #sync} then refills it from the repositories. */
+  /**
+   * Empties what {@link #sync} derives from repositories (keeping the schema, the list of known
+   * repositories, and restore and drill evidence, which no repository holds); sync then refills it.
+   */
   public void clear() {
     tx(h -> {
-      for (String t : List.of("point_tags", "copies", "points", "entries", "trees", "verifications", "evidence", "repositories")) {
+      for (String t : List.of("point_tags", "copies", "points", "entries", "trees", "verifications")) {
         h.createUpdate("DELETE FROM " + t).execute();
       }
       audit(h, clock.instant(), "catalog.clear", store.location(), null);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
         + " file version of the repositories Cairn knows. It is derived: backup, forget, prune, pin, check and repair"
         + " update it as they go, and it can always be rebuilt from the repositories. Nothing here writes to a repository.",
     "",
-    "Repositories: --repo (repeatable) plus every repository the catalog already knows; all are opened with the one"
+    "Repositories: the one given with --repo (or CAIRN_REPO) plus every repository the catalog already knows; all are opened with the one"
         + " password given. One that cannot be opened is reported and skipped."},
     subcommands = {CatalogCommand.Sync.class, CatalogCommand.Rebuild.class, CatalogCommand.Verify.class, CatalogCommand.Repos.class})
 final class CatalogCommand extends BaseCommand {

@@ -100,7 +100,7 @@ final class PointsCommand extends BaseCommand {
               r.errors() > 0 ? ", " + r.errors() + " item(s) not captured" : "",
               r.original() == null ? "" : ", repaired copy of " + r.original().substring(0, 8));
         }
-        say("checks since %d", d.checks().size());
+        say("checks       %d since the point was taken", d.checks().size());
         for (Catalog.VerificationRow v : d.checks()) {
           say("  %s  %-22s %s%s", SnapshotsCommand.TIME.format(v.time()), v.scope(), v.ok() ? "ok" : "FAILED (" + v.problems() + " problems)",
               v.packsRead() > 0 ? ", " + v.packsRead() + " packs read" : "");

@@ -20,6 +20,7 @@ public record Lease(int version, String id, Kind kind, String host, long pid, St
   public static final int VERSION = 1;
 
   public enum Kind {
+    @com.fasterxml.jackson.annotation.JsonAlias("BACKUP") // written by builds before readers took leases too
     SHARED,
     MAINTENANCE
   }

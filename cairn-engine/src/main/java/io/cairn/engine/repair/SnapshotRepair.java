@@ -90,7 +90,7 @@ public final class SnapshotRepair {
     List<Node> nodes;
     List<Snapshot.FileError> damage = new ArrayList<>();
     try {
-      if (!index.contains(tree)) throw new IOException("tree " + tree.shortHex() + " is missing");
+      if (!index.contains(tree) && repo.hiddenLocation(tree) == null) throw new IOException("tree " + tree.shortHex() + " is missing");
       nodes = repo.readTree(tree);
     } catch (IOException | RuntimeException e) {
       damage.add(new Snapshot.FileError("", "folder content lost (" + e.getMessage() + "); restored as an empty folder"));
@@ -114,6 +114,7 @@ public final class SnapshotRepair {
         long kept = 0;
         for (int i = 0; i < n.content().size(); i++) {
           MemIndex.Location l = index.lookup(n.content().get(i));
+          if (l == null) l = repo.hiddenLocation(n.content().get(i)); // not lost: a waiting prune keeps its pack
           if (l == null) {
             cut = i;
             break;

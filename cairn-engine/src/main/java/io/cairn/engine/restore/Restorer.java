@@ -332,6 +332,7 @@ public final class Restorer {
     long[] offsets = offsets0;
     for (int i = 0; i < content.size(); i++) {
       MemIndex.Location loc = index.lookup(content.get(i));
+      if (loc == null) loc = repo.hiddenLocation(content.get(i)); // held by a pack a waiting prune hides
       if (loc == null) {
         // the length of a missing blob is unknown, so nothing after it can be placed: restore the part before it
         damaged.put(Node.display(snapPath), "blob " + content.get(i) + " is missing from the repository; the file is cut short there");
