@@ -190,8 +190,10 @@ public final class CatalogBench {
         String k = String.format("synthetic%023d", i);
         b.bindMap(Map.of("k", k, "t", start + (long) i * (365L * 86_400_000L / n), "h", "host-" + (i % 10), "a", "asset-" + (i % 100))).add();
         if (i % 10 == 0) tags.bind("k", k).add();
-        if (b.size() >= 5000) b.execute();
-        if (tags.size() >= 5000) tags.execute();
+        if (b.size() >= 5000) {
+          b.execute();
+          if (tags.size() > 0) tags.execute(); // tags only after their points
+        }
       }
       if (b.size() > 0) b.execute();
       if (tags.size() > 0) tags.execute();
