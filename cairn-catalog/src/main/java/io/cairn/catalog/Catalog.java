@@ -133,8 +133,21 @@ public final class Catalog implements AutoCloseable {
       audit(h, now, "catalog.sync", rid, "{\"added\":" + counts[0] + ",\"removed\":" + counts[1] + "}");
       return null;
     });
+    if (trees.files > 10_000 || counts[0] > 100) refreshStatistics();
     return new SyncReport(rid, location, snaps.size(), counts[0], counts[1], files[0], trees.treesAdded, counts[2],
         (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /**
+   * After a large ingest the planner needs fresh statistics (PostgreSQL plans the recursive
+   * {@code find} query as a scan without them; autovacuum would catch up only later).
+   */
+  private void refreshStatistics() {
+    try {
+      jdbi.useHandle(h -> h.execute(store.kind() == CatalogStore.Kind.POSTGRESQL ? "ANALYZE" : "PRAGMA optimize"));
+    } catch (JdbiException e) {
+      // statistics are an optimization
+    }
   }
 
   /** Records that a repository could not be synchronized (it stays in the catalog as it was). */
