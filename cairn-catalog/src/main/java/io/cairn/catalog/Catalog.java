@@ -150,6 +150,15 @@ public final class Catalog implements AutoCloseable {
     }
   }
 
+  /** Labels a repository: its role (primary, copy, archive) and storage tier; null leaves one as is. */
+  public void label(String repositoryId, String role, String tier) {
+    tx(h -> {
+      if (role != null) h.createUpdate("UPDATE repositories SET role = :v WHERE id = :r").bind("v", role).bind("r", repositoryId).execute();
+      if (tier != null) h.createUpdate("UPDATE repositories SET tier = :v WHERE id = :r").bind("v", tier).bind("r", repositoryId).execute();
+      return null;
+    });
+  }
+
   /** Records that a repository could not be synchronized (it stays in the catalog as it was). */
   public void syncFailed(String repositoryId, String error) {
     tx(h -> h.createUpdate("UPDATE repositories SET last_sync_status = :e WHERE id = :r").bind("e", error).bind("r", repositoryId)

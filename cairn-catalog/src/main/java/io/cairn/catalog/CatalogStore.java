@@ -84,7 +84,16 @@ public final class CatalogStore {
   private static CatalogStore sqlite(String path) {
     Path p = Path.of(path).toAbsolutePath();
     try {
-      if (p.getParent() != null) Files.createDirectories(p.getParent());
+      // the catalog holds file names and paths in plain text: a new one is private to its user
+      // (SQLite gives its -wal and -shm files the database file's permissions)
+      if (p.getParent() != null && !Files.isDirectory(p.getParent())) {
+        Files.createDirectories(p.getParent());
+        trySetPermissions(p.getParent(), "rwx------");
+      }
+      if (!Files.exists(p)) {
+        Files.createFile(p);
+        trySetPermissions(p, "rw-------");
+      }
     } catch (java.io.IOException e) {
       throw new CairnException(ErrorCode.IO, "cannot create the folder of catalog " + p + ": " + e.getMessage(), e);
     }
@@ -96,6 +105,14 @@ public final class CatalogStore {
     SQLiteDataSource ds = new SQLiteDataSource(cfg);
     ds.setUrl("jdbc:sqlite:" + p);
     return new CatalogStore(p.toString(), Kind.SQLITE, ds);
+  }
+
+  private static void trySetPermissions(Path p, String perms) {
+    try {
+      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
+    } catch (java.io.IOException | UnsupportedOperationException ignored) {
+      // not a POSIX file system: its own defaults apply
+    }
   }
 
   /** A URL without its password, for messages. */

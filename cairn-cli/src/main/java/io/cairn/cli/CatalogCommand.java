@@ -81,11 +81,24 @@ final class CatalogCommand extends BaseCommand {
 
   @Command(name = "sync", description = "Bring the catalog up to date with the repositories (incremental).")
   static final class Sync extends BaseCommand {
+    @Option(names = "--role", paramLabel = "ROLE", description = "Label the --repo repository's role (for example primary, copy, archive).")
+    String role;
+
+    @Option(names = "--tier", paramLabel = "TIER", description = "Label the --repo repository's storage tier (for example local, s3-standard, glacier).")
+    String tier;
+
     @Override
     public Integer call() throws Exception {
+      if ((role != null || tier != null) && global.repo == null) {
+        throw new CairnException(ErrorCode.USAGE, "--role and --tier label the repository given with --repo");
+      }
       try (Catalog c = openCatalog()) {
         List<Object> report = new ArrayList<>();
         int failed = syncAll(this, c, targets(this, c, true), report);
+        if (role != null || tier != null) {
+          String loc = global.repo.toAbsolutePath().toString();
+          for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(loc)) c.label(r.id(), role, tier);
+        }
         if (global.json) printJson(report);
         return failed == 0 ? 0 : ErrorCode.PARTIAL.exitCode();
       }
@@ -153,7 +166,8 @@ final class CatalogCommand extends BaseCommand {
           printJson(rows);
         } else {
           for (Catalog.RepositoryRow r : rows) {
-            say("%s  %s  %d snapshots, last sync %s (%s)", r.id().substring(0, 8), r.location(), r.snapshots(),
+            say("%s  %s%s  %d snapshots, last sync %s (%s)", r.id().substring(0, 8), r.location(),
+                (r.role() == null ? "" : "  role " + r.role()) + (r.tier() == null ? "" : "  tier " + r.tier()), r.snapshots(),
                 r.lastSync() == null ? "never" : SnapshotsCommand.TIME.format(r.lastSync()), r.lastSyncStatus());
           }
           say("%d repositories in %s", rows.size(), c.store().location());

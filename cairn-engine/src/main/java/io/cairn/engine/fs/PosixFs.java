@@ -53,25 +53,88 @@ public final class PosixFs {
    * which saves an open, a listxattr and a close per unchanged file.
    */
   public Node stat(Path p, String byteName, Node same) throws IOException {
-    Map<String, Object> a = Files.readAttributes(p, ATTRS, NOFOLLOW);
-    int rawMode = (Integer) a.get("mode");
+    int rawMode, uid, gid, nlink;
+    long ino, dev, rdev0, size0, mtime, ctime;
+    Object raw = RawStat.OK ? Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, NOFOLLOW) : null;
+    if (raw != null && RawStat.TYPE.isInstance(raw)) {
+      // the JDK's own stat result, read field by field: no attribute map, no boxing, no FileTime
+      rawMode = (int) RawStat.MODE.get(raw);
+      uid = (int) RawStat.UID.get(raw);
+      gid = (int) RawStat.GID.get(raw);
+      nlink = (int) RawStat.NLINK.get(raw);
+      ino = (long) RawStat.INO.get(raw);
+      dev = (long) RawStat.DEV.get(raw);
+      rdev0 = (long) RawStat.RDEV.get(raw);
+      size0 = (long) RawStat.SIZE.get(raw);
+      mtime = (long) RawStat.MTIME_SEC.get(raw) * 1_000_000_000L + (long) RawStat.MTIME_NSEC.get(raw);
+      ctime = (long) RawStat.CTIME_SEC.get(raw) * 1_000_000_000L + (long) RawStat.CTIME_NSEC.get(raw);
+    } else {
+      Map<String, Object> a = Files.readAttributes(p, ATTRS, NOFOLLOW);
+      rawMode = (Integer) a.get("mode");
+      uid = (Integer) a.get("uid");
+      gid = (Integer) a.get("gid");
+      nlink = (Integer) a.get("nlink");
+      ino = (Long) a.get("ino");
+      dev = (Long) a.get("dev");
+      rdev0 = (Long) a.get("rdev");
+      size0 = (Long) a.get("size");
+      mtime = nanos((FileTime) a.get("lastModifiedTime"));
+      ctime = nanos((FileTime) a.get("ctime"));
+    }
     NodeType type = typeOf(rawMode);
-    int uid = (Integer) a.get("uid");
-    int gid = (Integer) a.get("gid");
     String user = users.computeIfAbsent(uid, u -> ownerName(p, true));
     String group = groups.computeIfAbsent(gid, g -> ownerName(p, false));
-    long mtime = nanos((FileTime) a.get("lastModifiedTime"));
-    long ctime = nanos((FileTime) a.get("ctime"));
-    long size = type == NodeType.FILE ? (Long) a.get("size") : 0;
+    long size = type == NodeType.FILE ? size0 : 0;
     String target = null;
     if (type == NodeType.SYMLINK) target = RawNames.bytesOf(Files.readSymbolicLink(p));
-    long ctimeNanos = ctime;
-    boolean reuse = same != null && same.type() == type && same.ctimeNanos() == ctimeNanos && same.inode() == (Long) a.get("ino")
-        && same.device() == (Long) a.get("dev");
+    boolean reuse = same != null && same.type() == type && same.ctimeNanos() == ctime && same.inode() == ino && same.device() == dev;
     SortedMap<String, String> xattrs = (type == NodeType.FILE || type == NodeType.DIR) ? (reuse ? same.xattrs() : readXattrs(p)) : null;
-    long rdev = (type == NodeType.CHAR_DEVICE || type == NodeType.BLOCK_DEVICE) ? (Long) a.get("rdev") : 0;
-    return new Node(byteName, type, rawMode & 07777, uid, gid, user, group, mtime, ctime, (Long) a.get("ino"),
-        (Long) a.get("dev"), (Integer) a.get("nlink"), size, null, null, target, rdev, xattrs);
+    long rdev = (type == NodeType.CHAR_DEVICE || type == NodeType.BLOCK_DEVICE) ? rdev0 : 0;
+    return new Node(byteName, type, rawMode & 07777, uid, gid, user, group, mtime, ctime, ino, dev, nlink, size, null, null, target,
+        rdev, xattrs);
+  }
+
+  /**
+   * Field access to {@code sun.nio.fs.UnixFileAttributes} (needs {@code --add-opens
+   * java.base/sun.nio.fs}, which the launcher and the tests pass); without it, stat goes through
+   * the "unix:*" attribute map, which allocates a map, boxes and times per file.
+   */
+  private static final class RawStat {
+    static final boolean OK;
+    static final Class<?> TYPE;
+    static final java.lang.invoke.VarHandle MODE, UID, GID, NLINK, INO, DEV, RDEV, SIZE, MTIME_SEC, MTIME_NSEC, CTIME_SEC, CTIME_NSEC;
+
+    static {
+      Class<?> t = null;
+      java.lang.invoke.VarHandle[] h = new java.lang.invoke.VarHandle[12];
+      boolean ok;
+      try {
+        t = Class.forName("sun.nio.fs.UnixFileAttributes");
+        java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.privateLookupIn(t, java.lang.invoke.MethodHandles.lookup());
+        String[] names = {"st_mode", "st_uid", "st_gid", "st_nlink", "st_ino", "st_dev", "st_rdev", "st_size", "st_mtime_sec",
+            "st_mtime_nsec", "st_ctime_sec", "st_ctime_nsec"};
+        Class<?>[] types = {int.class, int.class, int.class, int.class, long.class, long.class, long.class, long.class, long.class,
+            long.class, long.class, long.class};
+        for (int i = 0; i < names.length; i++) h[i] = l.findVarHandle(t, names[i], types[i]);
+        ok = true;
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        ok = false;
+      }
+      OK = ok;
+      TYPE = t;
+      MODE = h[0];
+      UID = h[1];
+      GID = h[2];
+      NLINK = h[3];
+      INO = h[4];
+      DEV = h[5];
+      RDEV = h[6];
+      SIZE = h[7];
+      MTIME_SEC = h[8];
+      MTIME_NSEC = h[9];
+      CTIME_SEC = h[10];
+      CTIME_NSEC = h[11];
+    }
   }
 
   private static String ownerName(Path p, boolean user) {

@@ -49,6 +49,45 @@ public final class IndexFormat {
     return b.array();
   }
 
+  /**
+   * Decodes an index object straight into an index, without an object per entry (an index of
+   * millions of blobs would otherwise leave hundreds of megabytes of garbage at every open).
+   * Entries of packs in {@code exclude} are skipped.
+   */
+  public static void decodeInto(String name, byte[] buf, int off, int len, MemIndex idx, java.util.Set<BlobId> exclude)
+      throws CorruptObjectException {
+    try {
+      ByteBuffer b = ByteBuffer.wrap(buf, off, len).slice();
+      int plainLength = len;
+      byte[] id = new byte[32];
+      int s = b.getInt();
+      if (s < 0 || s > plainLength / 32) throw new CorruptObjectException(name, "bad supersedes count");
+      b.position(b.position() + s * 32);
+      int np = b.getInt();
+      if (np < 0 || np > plainLength / 36) throw new CorruptObjectException(name, "bad pack count");
+      for (int i = 0; i < np; i++) {
+        b.get(id);
+        BlobId pack = BlobId.fromBytes(id, 0);
+        int nb = b.getInt();
+        if (nb < 0 || nb > b.remaining() / 46) throw new CorruptObjectException(name, "bad blob count");
+        if (exclude.contains(pack)) {
+          b.position(b.position() + nb * 46);
+          continue;
+        }
+        int packNo = idx.packNo(pack);
+        for (int j = 0; j < nb; j++) {
+          int t = BlobType.of(b.get()).code;
+          int c = Compression.of(b.get()).code;
+          long x0 = b.getLong(), x1 = b.getLong(), x2 = b.getLong(), x3 = b.getLong();
+          idx.loadRaw(packNo, x0, x1, x2, x3, t, c, b.getInt(), b.getInt(), b.getInt());
+        }
+      }
+      if (b.hasRemaining()) throw new CorruptObjectException(name, "trailing bytes");
+    } catch (BufferUnderflowException | IllegalArgumentException e) {
+      throw new CorruptObjectException(name, "index object is truncated or malformed", e);
+    }
+  }
+
   public static List<PackBlobs> decode(String name, byte[] plain) throws CorruptObjectException {
     try {
       ByteBuffer b = ByteBuffer.wrap(plain);

@@ -124,6 +124,11 @@ public final class MemIndex {
     }
   }
 
+  /** Like {@link #load}, one entry from its parts (see {@link IndexFormat#decodeInto}). */
+  public void loadRaw(int packNo, long a, long b, long c, long d, int type, int compression, int off, int len, int raw) {
+    base.append(a, b, c, d, packNo << 4 | type << 3 | compression, off, len, raw);
+  }
+
   /** Sorts the loaded entries and drops duplicates (the same blob indexed twice). */
   public synchronized void seal() {
     Run in = base;

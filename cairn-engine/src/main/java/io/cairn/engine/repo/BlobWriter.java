@@ -42,6 +42,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BlobWriter implements AutoCloseable {
   static final int INDEX_EVERY_PACKS = 16;
+  /** ... or every this many blobs (packs of small files hold tens of thousands): index objects stay a few MB. */
+  static final int INDEX_MAX_ENTRIES = 65_536;
+  private int unindexedEntries; // guarded by unindexed
   private static final ThreadLocal<ZstdCompressCtx> ZSTD = new ThreadLocal<>();
   private static final ThreadLocal<byte[][]> SCRATCH = new ThreadLocal<>();
 
@@ -199,9 +202,11 @@ public final class BlobWriter implements AutoCloseable {
           Map<BlobId, List<PackEntry>> toWrite = null;
           synchronized (unindexed) {
             unindexed.put(packId, entries);
-            if (unindexed.size() >= INDEX_EVERY_PACKS) {
+            unindexedEntries += entries.size();
+            if (unindexed.size() >= INDEX_EVERY_PACKS || unindexedEntries >= INDEX_MAX_ENTRIES) {
               toWrite = new LinkedHashMap<>(unindexed);
               unindexed.clear();
+              unindexedEntries = 0;
             }
           }
           if (toWrite != null) repo.saveIndex(toWrite);
@@ -256,6 +261,7 @@ public final class BlobWriter implements AutoCloseable {
     synchronized (unindexed) {
       toWrite = new LinkedHashMap<>(unindexed);
       unindexed.clear();
+      unindexedEntries = 0;
     }
     if (!toWrite.isEmpty()) repo.saveIndex(toWrite);
   }

@@ -58,12 +58,20 @@ public final class Repository implements Closeable {
   private final InstantSource clock;
   private volatile MemIndex index;
   private final Map<BlobId, byte[]> packKeys = new ConcurrentHashMap<>();
-  private final Map<BlobId, List<Node>> treeCache = java.util.Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+  /**
+   * Recently read trees, bounded by their nodes (not their number: a folder of 1,000 files is a
+   * thousand nodes), so a walk of a million-file tree does not keep a quarter of it in memory.
+   */
+  private static final int TREE_CACHE_NODES = 4_096;
+  private int treeCacheNodes; // guarded by treeCache
+  private final Map<BlobId, List<Node>> treeCache = new LinkedHashMap<>(256, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<BlobId, List<Node>> e) {
-      return size() > 256;
+      if (treeCacheNodes <= TREE_CACHE_NODES || size() <= 1) return false;
+      treeCacheNodes -= e.getValue().size();
+      return true;
     }
-  });
+  };
   private static final ThreadLocal<ZstdDecompressCtx> UNZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
   private String keySlot;
@@ -268,7 +276,12 @@ public final class Repository implements Closeable {
   }
 
   private MemIndex loadIndex() throws IOException {
-    return loadIndex(doomedPacks(), new ArrayList<>());
+    MemIndex idx = loadIndex(doomedPacks(), new ArrayList<>());
+    // reading index objects leaves their bytes (megabytes each, allocated straight in the old
+    // generation) and the sort's first copy (off-heap) behind: collect them now, before the
+    // command's own work makes the heap grow around them (peak RSS)
+    if (idx.size() > 100_000) System.gc();
+    return idx;
   }
 
   /**
@@ -277,12 +290,26 @@ public final class Repository implements Closeable {
    */
   public MemIndex loadIndex(Set<BlobId> exclude, List<String> keysRead) throws IOException {
     MemIndex idx = new MemIndex();
+    // two buffers reused for every object: index objects can be tens of megabytes, and arrays that
+    // large go straight to the old generation, where they would pile up until a full collection
+    byte[] sealed = new byte[0];
+    byte[] plain = new byte[0];
     for (ObjectInfo o : store.list("index/")) {
       try {
-        for (IndexFormat.PackBlobs pb : readIndexObject(o.key())) {
-          if (!exclude.contains(pb.pack())) idx.load(pb.pack(), pb.entries());
+        long size = o.size();
+        if (size > Integer.MAX_VALUE - 64) throw new CorruptObjectException(o.key(), "index object is too large");
+        if (sealed.length < size) {
+          sealed = new byte[(int) size];
+          plain = new byte[(int) size];
         }
+        int got = store.read(o.key(), 0, sealed, 0, (int) size);
+        if (got != size) throw new CorruptObjectException(o.key(), "index object changed size while read");
+        int n = sealer.openInto(o.key(), 'I', sealed, got, plain);
+        IndexFormat.decodeInto(o.key(), plain, 0, n, idx, exclude);
         keysRead.add(o.key());
+      } catch (CorruptObjectException e) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + o.key() + " is damaged: " + e.getMessage()
+            + "; the data is intact in the packs, and 'cairn repair index' rebuilds it from them", e);
       } catch (MissingObjectException e) {
         continue; // removed while listing
       }
@@ -514,10 +541,13 @@ public final class Repository implements Closeable {
   }
 
   public List<Node> readTree(BlobId id) throws IOException {
-    List<Node> t = treeCache.get(id);
-    if (t == null) {
-      t = TreeCodec.decode("tree " + id, readBlob(id));
-      treeCache.put(id, t);
+    synchronized (treeCache) {
+      List<Node> t = treeCache.get(id);
+      if (t != null) return t;
+    }
+    List<Node> t = TreeCodec.decode("tree " + id, readBlob(id));
+    synchronized (treeCache) {
+      if (treeCache.put(id, t) == null) treeCacheNodes += t.size();
     }
     return t;
   }
