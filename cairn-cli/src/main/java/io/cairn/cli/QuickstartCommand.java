@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "quickstart", description = {"Run the main job end to end on a sample data set, with embedded defaults.",
     "",
-    "Makes sample data in a fresh folder, creates a repository (the password goes to a file there), backs up, changes some data, backs up again (showing what dedup saved), restores into a new folder, verifies it byte for byte and checks the repository. Nothing outside the folder is touched."})
+    "Makes sample data in a fresh folder, creates a repository (the password goes to a file there), backs up, changes some data, backs up again (showing what dedup saved), restores into a new folder, verifies it byte for byte, checks the repository, and catalogues the points and their files in a catalog inside the folder (then asks it which versions of a changed file exist). Nothing outside the folder is touched."})
 final class QuickstartCommand extends BaseCommand {
   private static final String MARK = ".cairn-quickstart";
 

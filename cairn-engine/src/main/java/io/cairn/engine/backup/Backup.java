@@ -71,7 +71,7 @@ public final class Backup {
    * files is latency, not bandwidth, so several readers overlap it (restic reads two files at once).
    */
   private final BlockingQueue<Object> smallFiles = new ArrayBlockingQueue<>(256);
-  private static final int SMALL_READERS = 3;
+  private static final int SMALL_READERS = Math.max(1, Integer.getInteger("cairn.small-readers", 3)); // measured: 3
   private final java.util.concurrent.atomic.AtomicInteger readersLeft = new java.util.concurrent.atomic.AtomicInteger(1 + SMALL_READERS);
   private final BlockingQueue<Object> chunks;
   private MemIndex index;
