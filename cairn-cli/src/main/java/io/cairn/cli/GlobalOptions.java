@@ -61,8 +61,14 @@ final class GlobalOptions {
     return Path.of(env);
   }
 
+  /** Asked once per command, however many repositories it opens ('cairn catalog sync'). */
+  private char[] password;
+
   char[] password(boolean confirm) {
-    return secret(passwordFile, "--password-file", "CAIRN_PASSWORD_FILE", "CAIRN_PASSWORD", "repository password", confirm);
+    if (password == null) {
+      password = secret(passwordFile, "--password-file", "CAIRN_PASSWORD_FILE", "CAIRN_PASSWORD", "repository password", confirm);
+    }
+    return password.clone();
   }
 
   /**
