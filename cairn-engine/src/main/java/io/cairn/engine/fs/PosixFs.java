@@ -237,11 +237,49 @@ public final class PosixFs {
       if (r.exitCode() != 0) throw new IOException("touch failed for " + p + ": " + r.stderr());
       return;
     }
+    if (Utimens.set(p, n.mtimeNanos())) return;
     BasicFileAttributeView bv = Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW);
     try {
       bv.setTimes(fileTime(n.mtimeNanos()), null, null);
     } catch (IOException e) {
       if (!link) throw e; // some systems cannot set a symlink's times
+    }
+  }
+
+  /**
+   * One {@code utimensat(AT_FDCWD, path, {mtime, mtime}, AT_SYMLINK_NOFOLLOW)} through the JDK's
+   * own native dispatcher (needs {@code --add-opens java.base/sun.nio.fs}). The public API opens
+   * the file, stats it for the access time, sets both and closes it: four system calls per
+   * restored file instead of one. Access time is set to the modification time. Returns false when
+   * the fast way is unavailable or fails, so the caller takes the public one.
+   */
+  private static final class Utimens {
+    private static final java.lang.invoke.MethodHandle UTIMENSAT;
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    static {
+      java.lang.invoke.MethodHandle h = null;
+      try {
+        Class<?> d = Class.forName("sun.nio.fs.UnixNativeDispatcher");
+        Class<?> up = Class.forName("sun.nio.fs.UnixPath");
+        java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.privateLookupIn(d, java.lang.invoke.MethodHandles.lookup());
+        h = l.findStatic(d, "utimensat", java.lang.invoke.MethodType.methodType(void.class, int.class, up, long.class, long.class, int.class))
+            .asType(java.lang.invoke.MethodType.methodType(void.class, int.class, Path.class, long.class, long.class, int.class));
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        h = null;
+      }
+      UTIMENSAT = h;
+    }
+
+    static boolean set(Path p, long mtimeNanos) {
+      if (UTIMENSAT == null || !p.getClass().getName().equals("sun.nio.fs.UnixPath")) return false;
+      try {
+        UTIMENSAT.invokeExact(AT_FDCWD, p, mtimeNanos, mtimeNanos, AT_SYMLINK_NOFOLLOW);
+        return true;
+      } catch (Throwable t) {
+        return false; // an UnixException (checked, not declared here) or anything else: the public way decides
+      }
     }
   }
 }
