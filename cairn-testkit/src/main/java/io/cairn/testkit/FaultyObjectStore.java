@@ -1,13 +1,11 @@
 package io.cairn.testkit;
 
-import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,15 +19,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the code under test changes the store from one thread at a time, in a fixed order (a lease
  * refresher thread writes on its own timer: give leases a time to live far longer than the run).
  */
-public final class FaultyObjectStore implements ObjectStore {
-  private final ObjectStore inner;
+public final class FaultyObjectStore extends ForwardingObjectStore {
   private final int failAt;
   private final AtomicInteger writes = new AtomicInteger();
   private final List<String> points = Collections.synchronizedList(new ArrayList<>());
 
   /** @param failAt the 1-based write point that fails; 0 never fails (to count write points) */
   public FaultyObjectStore(ObjectStore inner, int failAt) {
-    this.inner = inner;
+    super(inner);
     this.failAt = failAt;
   }
 
@@ -52,31 +49,6 @@ public final class FaultyObjectStore implements ObjectStore {
       points.add(what);
     }
     if (failAt > 0 && n >= failAt) throw new IOException("injected crash at write point " + n + " (" + what + ")");
-  }
-
-  @Override
-  public String location() {
-    return inner.location();
-  }
-
-  @Override
-  public List<ObjectInfo> list(String prefix) throws IOException {
-    return inner.list(prefix);
-  }
-
-  @Override
-  public byte[] get(String key) throws IOException {
-    return inner.get(key);
-  }
-
-  @Override
-  public byte[] get(String key, long offset, int length) throws IOException {
-    return inner.get(key, offset, length);
-  }
-
-  @Override
-  public int read(String key, long offset, byte[] dst, int dstOff, int len) throws IOException {
-    return inner.read(key, offset, dst, dstOff, len);
   }
 
   @Override
@@ -116,10 +88,5 @@ public final class FaultyObjectStore implements ObjectStore {
   public void delete(String key) throws IOException {
     point("delete " + key);
     inner.delete(key);
-  }
-
-  @Override
-  public Optional<ObjectInfo> stat(String key) throws IOException {
-    return inner.stat(key);
   }
 }

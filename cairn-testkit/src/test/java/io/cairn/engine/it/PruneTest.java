@@ -383,7 +383,7 @@ class PruneTest {
     Repos.init(new LocalObjectStore(repoDir));
     List<Leases.Held> started = new ArrayList<>();
     // a backup starts between the listings of locks/ that removing expired leases makes
-    ObjectStore racing = new ForwardingStore(new LocalObjectStore(repoDir)) {
+    ObjectStore racing = new io.cairn.testkit.ForwardingObjectStore(new LocalObjectStore(repoDir)) {
       int lists;
 
       @Override
@@ -585,50 +585,6 @@ class PruneTest {
     if (!Files.exists(p)) return;
     try (var w = Files.walk(p)) {
       for (Path q : w.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
-    }
-  }
-
-  /** Passes every call through; tests override what they watch. */
-  private static class ForwardingStore implements ObjectStore {
-    private final ObjectStore inner;
-
-    ForwardingStore(ObjectStore inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public String location() {
-      return inner.location();
-    }
-
-    @Override
-    public List<ObjectInfo> list(String prefix) throws IOException {
-      return inner.list(prefix);
-    }
-
-    @Override
-    public byte[] get(String key) throws IOException {
-      return inner.get(key);
-    }
-
-    @Override
-    public byte[] get(String key, long offset, int length) throws IOException {
-      return inner.get(key, offset, length);
-    }
-
-    @Override
-    public boolean put(String key, byte[] data, int off, int len, boolean ifAbsent) throws IOException {
-      return inner.put(key, data, off, len, ifAbsent);
-    }
-
-    @Override
-    public void delete(String key) throws IOException {
-      inner.delete(key);
-    }
-
-    @Override
-    public java.util.Optional<ObjectInfo> stat(String key) throws IOException {
-      return inner.stat(key);
     }
   }
 
