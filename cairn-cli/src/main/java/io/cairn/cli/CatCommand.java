@@ -6,7 +6,6 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
 import io.cairn.engine.index.IndexFormat;
 import io.cairn.engine.pack.PackEntry;
-import io.cairn.engine.pack.PackFormat;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.tree.Node;
 import java.util.ArrayList;
@@ -40,8 +39,7 @@ final class CatCommand extends BaseCommand {
         }
         case "pack" -> {
           BlobId p = BlobId.fromHex(need());
-          String key = Repository.packKey(p);
-          printJson(entries(PackFormat.readTrailer(key, repo.sealer(), repo.store().get(key))));
+          printJson(entries(repo.readPackTrailer(p)));
         }
         case "tree" -> {
           List<Map<String, Object>> out = new ArrayList<>();

@@ -83,11 +83,8 @@ public final class Checker {
 
   /** @param readFraction 0 for structure only, 1 for every pack, in between for a random subset */
   public Report run(double readFraction, long seed) throws IOException {
-    io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL);
-    try {
-      return runLeased(readFraction, seed);
-    } finally {
-      if (lease != null) lease.close();
+    try (var lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
+      return runLeased(readFraction, seed); // (a null lease, on read-only media, is simply not closed)
     }
   }
 
@@ -241,15 +238,12 @@ public final class Checker {
   private void readPack(BlobId pack, List<PackEntry> indexed) throws IOException {
     String key = Repository.packKey(pack);
     long size;
-    byte[] salt;
     Map<BlobId, PackEntry> trailer = new TreeMap<>();
     try {
       size = repo.store().stat(key).orElseThrow(() -> new MissingObjectException(key)).size();
-      salt = PackFormat.readHeader("pack " + pack, repo.store().get(key, 0, PackFormat.HEADER));
+      repo.packKeyOf(pack); // a bad header (magic, version) makes every blob unreadable
       try {
-        int toff = PackFormat.trailerOffset("pack " + pack, repo.store().get(key, size - PackFormat.FOOTER, PackFormat.FOOTER), size);
-        byte[] t = repo.store().get(key, toff, (int) (size - PackFormat.FOOTER - toff));
-        for (PackEntry e : PackFormat.openTrailer(key, repo.sealer(), salt, t, 0, toff, t.length)) trailer.put(e.id(), e);
+        for (PackEntry e : repo.readPackTrailer(pack)) trailer.put(e.id(), e);
       } catch (CorruptObjectException e) {
         problems.add(new Problem("pack " + pack, "trailer unreadable: " + e.getMessage()));
       }

@@ -10,12 +10,12 @@ import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackFormat;
 import io.cairn.engine.repo.BlobWriter;
 import io.cairn.engine.repo.GarbagePlan;
+import io.cairn.engine.repo.IndexBatch;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
-import io.cairn.engine.tree.TreeCodec;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -214,7 +213,7 @@ public final class Pruner {
         for (BlobId p : repack) {
           for (PackEntry pe : byPack.get(p)) {
             if (!used.contains(pe.id())) continue;
-            byte[] data = repo.decodeBlobShared(p, pe, readStored(p, pe)).copy();
+            byte[] data = repo.readBlob(pe.id());
             w.store(pe.type(), pe.id(), data, 0, data.length);
             blobsRepacked++;
             bytesRepacked += data.length;
@@ -239,46 +238,19 @@ public final class Pruner {
     for (Map.Entry<BlobId, List<PackEntry>> e : byPack.entrySet()) {
       if (!doomed.contains(e.getKey())) keep.put(e.getKey(), e.getValue());
     }
-    Set<String> written = writeIndex(keep);
-    for (String k : indexKeys) {
-      if (written.contains(k)) continue; // named by content: rewritten identically, so it stays
-      repo.store().delete(k);
-      indexDeleted++;
-    }
+    indexDeleted += IndexBatch.replace(repo, indexKeys, writeIndex(keep));
     repo.forgetIndex();
     return summary;
   }
 
-  private byte[] readStored(BlobId pack, PackEntry e) throws IOException {
-    byte[] buf = Repository.scratch(0, e.length());
-    int n = repo.store().read(Repository.packKey(pack), e.offset(), buf, 0, e.length());
-    if (n != e.length()) throw new io.cairn.engine.CorruptObjectException("pack " + pack + " blob " + e.id(), "pack is truncated");
-    return buf;
-  }
-
-  /** Writes index objects for the given packs, at most {@value #INDEX_ENTRIES} entries each. */
+  /** Writes index objects for the given packs; returns their keys. */
   private Set<String> writeIndex(Map<BlobId, List<PackEntry>> packs) throws IOException {
-    Set<String> written = new HashSet<>();
-    Map<BlobId, List<PackEntry>> batch = new LinkedHashMap<>();
-    int n = 0;
-    for (Map.Entry<BlobId, List<PackEntry>> e : packs.entrySet()) {
-      batch.put(e.getKey(), e.getValue());
-      n += e.getValue().size();
-      if (n >= INDEX_ENTRIES) {
-        written.add("index/" + repo.saveIndex(batch));
-        indexWritten++;
-        batch = new LinkedHashMap<>();
-        n = 0;
-      }
-    }
-    if (!batch.isEmpty()) {
-      written.add("index/" + repo.saveIndex(batch));
-      indexWritten++;
-    }
+    IndexBatch b = new IndexBatch(repo, false);
+    b.addAll(packs);
+    Set<String> written = b.finish();
+    indexWritten += b.objects();
     return written;
   }
-
-  private static final int INDEX_ENTRIES = 50_000;
 
   /**
    * Every blob the snapshots reach. With {@code strict}, a referenced blob missing from the index
@@ -293,7 +265,7 @@ public final class Pruner {
   private void walk(BlobId tree, Set<BlobId> used, MemIndex index, boolean strict, Snapshot s) throws IOException {
     if (!used.add(tree)) return;
     if (strict && !index.contains(tree)) throw damaged(s, "tree " + tree);
-    for (Node n : readTree(tree)) {
+    for (Node n : repo.readTree(tree)) { // also reads trees only a hidden pack holds (Repository#hiddenLocation)
       if (n.type() == NodeType.DIR) {
         walk(n.subtree(), used, index, strict, s);
       } else if (n.type() == NodeType.FILE) {
@@ -302,11 +274,6 @@ public final class Pruner {
         }
       }
     }
-  }
-
-  /** A tree, also when only a pack a garbage plan hides holds it (see {@link Repository#hiddenLocation}). */
-  private List<Node> readTree(BlobId tree) throws IOException {
-    return repo.readTree(tree);
   }
 
   private CairnException damaged(Snapshot s, String what) {

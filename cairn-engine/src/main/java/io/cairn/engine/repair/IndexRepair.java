@@ -5,13 +5,12 @@ import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.gc.Leases;
 import io.cairn.engine.pack.PackEntry;
+import io.cairn.engine.repo.IndexBatch;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.ObjectInfo;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Rebuilds the index from the packs' trailers alone (docs/repository-format.md: every pack lists
@@ -24,8 +23,6 @@ public final class IndexRepair {
   /** What the repair found and wrote. */
   public record Report(int packs, long blobs, int indexObjectsWritten, int indexObjectsRemoved, List<String> unreadable,
       boolean dryRun) {}
-
-  private static final int ENTRIES_PER_OBJECT = 50_000;
 
   private final Repository repo;
   private final boolean dryRun;
@@ -40,12 +37,9 @@ public final class IndexRepair {
       List<String> old = new ArrayList<>();
       for (ObjectInfo o : repo.store().list("index/")) old.add(o.key());
       List<String> unreadable = new ArrayList<>();
-      java.util.Set<String> fresh = new java.util.HashSet<>();
-      Map<BlobId, List<PackEntry>> batch = new LinkedHashMap<>();
+      IndexBatch batch = new IndexBatch(repo, dryRun);
       int packs = 0;
-      int written = 0;
       long blobs = 0;
-      int inBatch = 0;
       for (ObjectInfo o : repo.store().list("data/")) {
         BlobId pack;
         try {
@@ -64,31 +58,16 @@ public final class IndexRepair {
         }
         packs++;
         blobs += entries.size();
-        batch.put(pack, entries);
-        inBatch += entries.size();
-        if (inBatch >= ENTRIES_PER_OBJECT) {
-          if (!dryRun) fresh.add("index/" + repo.saveIndex(batch));
-          written++;
-          batch = new LinkedHashMap<>();
-          inBatch = 0;
-        }
+        batch.add(pack, entries);
       }
-      if (!batch.isEmpty()) {
-        if (!dryRun) fresh.add("index/" + repo.saveIndex(batch));
-        written++;
-      }
+      java.util.Set<String> fresh = batch.finish();
       if (!dryRun) {
         lease.ensureValid();
-        int removed = 0;
-        for (String k : old) {
-          if (fresh.contains(k)) continue; // named by its content: rewritten identically, so it stays
-          repo.store().delete(k);
-          removed++;
-        }
+        int removed = IndexBatch.replace(repo, old, fresh);
         repo.forgetIndex();
-        return new Report(packs, blobs, written, removed, unreadable, false);
+        return new Report(packs, blobs, batch.objects(), removed, unreadable, false);
       }
-      return new Report(packs, blobs, written, 0, unreadable, true);
+      return new Report(packs, blobs, batch.objects(), 0, unreadable, true);
     }
   }
 }

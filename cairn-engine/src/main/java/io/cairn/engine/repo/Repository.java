@@ -378,8 +378,7 @@ public final class Repository implements Closeable {
       }
       if (known.contains(pack)) continue;
       try {
-        List<PackEntry> entries = PackFormat.readTrailer(o.key(), sealer, store.get(o.key()));
-        adopted.put(pack, entries);
+        adopted.put(pack, readPackTrailer(pack)); // the pack's end only, not the whole pack
       } catch (CorruptObjectException | MissingObjectException e) {
         // damaged or gone: not adopted
       }

@@ -106,11 +106,8 @@ public final class Restorer {
   /** Restores {@code subpath} ("" or "/" for all) of a snapshot. */
   public Result run(Snapshot snap, String subpath) throws IOException {
     // a shared lease: a prune that marks meanwhile waits before deleting packs this restore reads
-    io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL);
-    try {
-      return runLeased(snap, subpath);
-    } finally {
-      if (lease != null) lease.close();
+    try (var lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
+      return runLeased(snap, subpath); // (a null lease, on read-only media, is simply not closed)
     }
   }
 
