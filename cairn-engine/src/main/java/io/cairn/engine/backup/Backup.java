@@ -3,6 +3,7 @@ package io.cairn.engine.backup;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.chunk.ChunkReader;
 import io.cairn.engine.chunk.FastCdc;
 import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
@@ -480,26 +481,47 @@ public final class Backup {
   /**
    * Chunk buffers, recycled: the reader takes one per chunk and the worker gives it back, so the
    * number of buffers (and so memory) is fixed whatever the data, and the heap sees no churn of
-   * megabyte-sized arrays.
+   * megabyte-sized arrays. They hold {@link ChunkReader#pooledSize} bytes; the rare larger chunk
+   * takes the one buffer of the maximum chunk size (made when first needed), so such chunks wait for
+   * each other rather than cost memory.
    */
   private final BlockingQueue<byte[]> freeBuffers = new ArrayBlockingQueue<>(64);
   private final AtomicInteger buffersMade = new AtomicInteger();
+  private final BlockingQueue<byte[]> largeBuffer = new ArrayBlockingQueue<>(1);
+  private final AtomicInteger largeMade = new AtomicInteger();
 
-  private byte[] takeBuffer(int n) throws InterruptedException {
-    int limit = opt.workers() + 1;
-    byte[] b = freeBuffers.poll();
-    while (b == null) {
-      if (buffersMade.get() < limit) {
-        buffersMade.incrementAndGet();
-        b = new byte[0];
-        break;
+  private final ChunkReader.Buffers chunkBuffers = new ChunkReader.Buffers() {
+    @Override
+    public byte[] take() throws InterruptedException {
+      int limit = opt.workers() + 1;
+      byte[] b = freeBuffers.poll();
+      while (b == null) {
+        if (buffersMade.get() < limit) {
+          buffersMade.incrementAndGet();
+          return new byte[ChunkReader.pooledSize(cdc.params())];
+        }
+        b = freeBuffers.poll(100, TimeUnit.MILLISECONDS);
+        if (b == null && failure != null) throw new InterruptedException("backup failed");
       }
-      b = freeBuffers.poll(100, TimeUnit.MILLISECONDS);
-      if (b == null && failure != null) throw new InterruptedException("backup failed");
+      return b;
     }
-    if (b.length < n) b = new byte[IoSlices.bufferSize(n)]; // grows only for the rare large chunk (chunks cluster around avg)
-    return b;
-  }
+
+    @Override
+    public byte[] takeLarge() throws InterruptedException {
+      if (largeMade.compareAndSet(0, 1)) return new byte[cdc.params().max()];
+      byte[] b;
+      while ((b = largeBuffer.poll(100, TimeUnit.MILLISECONDS)) == null) {
+        if (failure != null) throw new InterruptedException("backup failed");
+      }
+      return b;
+    }
+
+    @Override
+    public void give(byte[] b) {
+      if (b.length == ChunkReader.pooledSize(cdc.params())) freeBuffers.offer(b);
+      else largeBuffer.offer(b);
+    }
+  };
 
   /**
    * Buffers of small files (at most one chunk), pooled apart from the chunk buffers so the extra
@@ -526,12 +548,10 @@ public final class Backup {
   /** Gives a buffer back to the pool it came from: small files' buffers to theirs. */
   private void recycle(byte[] b, FileJob f) {
     if (f.meta.size() <= cdc.params().min()) smallBuffers.offer(b);
-    else freeBuffers.offer(b);
+    else chunkBuffers.give(b);
   }
 
   // ---------------------------------------------------------------- read and chunk
-
-  private static final int READ_SLICE = 256 * 1024;
 
   private void readLoop(BlockingQueue<Object> queue) {
     try {
@@ -576,53 +596,18 @@ public final class Backup {
         }
         total = n;
       } else {
-        // Each chunk is read straight into its own pooled buffer in slices; the scanner finds the
-        // boundary as bytes arrive, and the few bytes read past it move to the next buffer.
-        int max = cdc.params().max();
-        FastCdc.Scanner sc = cdc.scanner();
-        byte[] cur = takeBuffer(max + READ_SLICE);
-        int filled = 0;
-        boolean eof = false;
-        while (true) {
-          int cut = sc.find(cur, filled, eof);
-          if (cut < 0) {
-            ByteBuffer bb = ByteBuffer.wrap(cur, filled, Math.min(READ_SLICE, cur.length - filled));
-            int r = 0;
-            while (bb.hasRemaining()) {
-              int k = ch.read(bb);
-              if (k < 0) {
-                eof = true;
-                break;
-              }
-              r += k;
-            }
-            filled += r;
-            progress.bytesRead.addAndGet(r);
-            continue;
+        total = ChunkReader.read(cdc, chunkBuffers, ch, new ChunkReader.Sink() {
+          @Override
+          public void chunk(byte[] data, int len) throws InterruptedException {
+            progress.bytesDone.addAndGet(len);
+            submit(f, data, len);
           }
-          if (cut == 0) {
-            freeBuffers.offer(cur);
-            break;
+
+          @Override
+          public void read(int n) {
+            progress.bytesRead.addAndGet(n);
           }
-          byte[] next = takeBuffer(max + READ_SLICE);
-          int rest = filled - cut;
-          System.arraycopy(cur, cut, next, 0, rest);
-          if (sc.zeroRun()) { // zeros are not copied, and hashed once per length
-            freeBuffers.offer(cur);
-            submit(f, null, cut);
-          } else {
-            submit(f, cur, cut);
-          }
-          total += cut;
-          progress.bytesDone.addAndGet(cut);
-          cur = next;
-          filled = rest;
-          sc.reset();
-          if (eof && filled == 0) {
-            freeBuffers.offer(cur);
-            break;
-          }
-        }
+        });
       }
     } catch (NoSuchFileException e) {
       error(f.path, "vanished before it could be read");
@@ -670,8 +655,8 @@ public final class Backup {
         byte[] d = c.data();
         BlobId id;
         if (d == null) {
-          id = zeroIds.computeIfAbsent(c.len(), len -> repo.sealer().masterKey().id(new byte[len], 0, len));
-          if (!writer.known(id)) writer.store(BlobType.DATA, id, new byte[c.len()], 0, c.len());
+          id = zeroIds.computeIfAbsent(c.len(), len -> repo.sealer().masterKey().idOfZeros(len));
+          if (!writer.known(id)) writer.storeZeros(id, c.len());
         } else {
           id = repo.sealer().masterKey().id(d, 0, c.len());
           writer.store(BlobType.DATA, id, d, 0, c.len());

@@ -46,9 +46,18 @@ public final class FastCdc {
     private int zeroChecked;
     private boolean zeroRun;
 
-    /** True when the last boundary found ended a run of zeros ({@code max} of them): no need to look at it again. */
+    /** True when the last boundary found ended a run of zeros ({@link #zeroCut()} of them): no need to look at it again. */
     public boolean zeroRun() {
       return zeroRun;
+    }
+
+    /**
+     * True while every byte given so far was zero. The chunk's boundary is then {@link #zeroCut()}
+     * unless the input ends or a byte that is not zero comes first, so a reader may count such
+     * bytes instead of keeping them.
+     */
+    public boolean allZero() {
+      return zeros;
     }
 
     /** The chunk length once known from {@code buf[0, filled)}, else -1 (give it more bytes). */
@@ -57,7 +66,7 @@ public final class FastCdc {
         // a run of zeros (sparse files, images) is only compared, not hashed: its boundary is fixed
         if (Zeros.isZero(buf, zeroChecked, filled - zeroChecked)) {
           zeroChecked = filled;
-          if (filled >= max) {
+          if (filled >= zeroCut()) {
             zeroRun = true;
             return zeroCut();
           }
@@ -97,9 +106,28 @@ public final class FastCdc {
 
   private int zeroCut = -1;
 
-  private int zeroCut() {
-    if (zeroCut < 0) zeroCut = cut(new byte[max], 0, max);
+  /**
+   * The boundary of a chunk whose bytes are zero up to it: the gear hash of zeros is the same
+   * whatever follows, so {@link #cut} of any such input returns this (usually {@code max}).
+   */
+  public int zeroCut() {
+    if (zeroCut < 0) zeroCut = zeroCutOf();
     return zeroCut;
+  }
+
+  private int zeroCutOf() { // cut() over max zeros, without the array
+    long h = 0;
+    final long g0 = gear[0];
+    int i = min;
+    for (; i < Math.min(avg, max); i++) {
+      h = (h << 1) + g0;
+      if ((h & maskS) == 0) return i + 1;
+    }
+    for (; i < max; i++) {
+      h = (h << 1) + g0;
+      if ((h & maskL) == 0) return i + 1;
+    }
+    return max;
   }
 
   public ChunkerParams params() {

@@ -58,6 +58,14 @@ public final class MasterKey {
     return BlobId.fromBytes(m.doFinal(), 0);
   }
 
+  /** The id of {@code len} zero bytes, without a buffer of that size. */
+  public BlobId idOfZeros(int len) {
+    Mac m = idMac.get();
+    byte[] zeros = new byte[Math.min(len, 64 * 1024)];
+    for (int left = len; left > 0; left -= zeros.length) m.update(zeros, 0, Math.min(left, zeros.length));
+    return BlobId.fromBytes(m.doFinal(), 0);
+  }
+
   /** True when {@code len} bytes of plaintext hash to {@code id}. */
   public boolean matches(BlobId id, byte[] data, int off, int len) {
     return id(data, off, len).equals(id);

@@ -1,5 +1,6 @@
 package io.cairn.engine.repo;
 
+import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.cairn.engine.BlobId;
@@ -14,6 +15,7 @@ import io.cairn.engine.pack.PackWriter;
 import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
@@ -107,6 +109,39 @@ public final class BlobWriter implements AutoCloseable {
         c = Compression.ZSTD;
       }
     }
+    append(type, id, c, src, soff, plen, len, buf);
+    return true;
+  }
+
+  /**
+   * Stores {@code len} zero bytes under {@code id} unless already known, compressed from a small
+   * buffer in a stream: a long run of zeros (a sparse file's hole) costs no buffer of its size.
+   */
+  public boolean storeZeros(BlobId id, int len) throws IOException {
+    if (level <= 0) return store(BlobType.DATA, id, new byte[len], 0, len); // stored raw: needs the bytes
+    checkFailure();
+    if (index.contains(id) || !inFlight.add(id)) return false;
+    byte[] zeros = new byte[Math.min(len, 64 * 1024)];
+    byte[] buf = new byte[len / 64 + 4096 + Sealer.BLOB_OVERHEAD]; // zeros compress far below 1/64
+    ByteBuffer dst = ByteBuffer.wrap(buf, 0, buf.length - Sealer.BLOB_OVERHEAD);
+    boolean done;
+    try (ZstdCompressCtx z = new ZstdCompressCtx()) {
+      z.setLevel(level);
+      z.setPledgedSrcSize(len);
+      for (int left = len; left > 0; left -= zeros.length) {
+        ByteBuffer src = ByteBuffer.wrap(zeros, 0, Math.min(left, zeros.length));
+        while (src.hasRemaining()) z.compressByteBufferStream(dst, src, EndDirective.CONTINUE);
+      }
+      done = z.compressByteBufferStream(dst, ByteBuffer.wrap(zeros, 0, 0), EndDirective.END);
+    }
+    if (!done) throw new IllegalStateException("zeros did not compress into " + dst.capacity() + " bytes");
+    append(BlobType.DATA, id, Compression.ZSTD, buf, 0, dst.position(), len, buf);
+    return true;
+  }
+
+  /** Puts a blob ready to encrypt ({@code src[soff, soff+plen)}) into the open pack of its type. */
+  private void append(BlobType type, BlobId id, Compression c, byte[] src, int soff, int plen, int len, byte[] buf)
+      throws IOException {
     PackWriter w;
     PackEntry e;
     synchronized (open) {
@@ -130,7 +165,6 @@ public final class BlobWriter implements AutoCloseable {
     blobsAdded.incrementAndGet();
     bytesAdded.addAndGet(len);
     if (complete) enqueue(w);
-    return true;
   }
 
   private ZstdCompressCtx compressor() {
@@ -143,16 +177,19 @@ public final class BlobWriter implements AutoCloseable {
     return z;
   }
 
+  /**
+   * This thread's buffer for compressing and encrypting, of at least {@code n} bytes: it grows in
+   * whole MiB to the largest blob the thread has met (chunks cluster around the average size, so
+   * it is replaced a few times at most and never churns).
+   */
   private static byte[] scratch(int n) {
     byte[][] s = SCRATCH.get();
     if (s == null) {
       s = new byte[1][];
       SCRATCH.set(s);
     }
-    int which = 0;
-    // grows in whole MiB steps: chunks cluster around the average size, so a thread reallocates rarely
-    if (s[which] == null || s[which].length < n) s[which] = new byte[io.cairn.engine.fs.IoSlices.grow(s[which], n, 8 * 1024 * 1024 + (1 << 16))];
-    return s[which];
+    if (s[0] == null || s[0].length < n) s[0] = new byte[io.cairn.engine.fs.IoSlices.bufferSize(n)];
+    return s[0];
   }
 
   private void enqueue(PackWriter p) throws IOException {
