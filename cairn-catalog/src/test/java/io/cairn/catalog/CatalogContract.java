@@ -206,6 +206,33 @@ abstract class CatalogContract {
   }
 
   @Test
+  void rebuild_afterTheCatalogIsDeleted_reproducesEveryRowFromTwoRepositories() throws Exception {
+    Repository r1 = newRepo("r1");
+    Repository r2 = newRepo("r2");
+    backup(r1, List.of("daily"));
+    Files.writeString(src.resolve("etc/hosts"), "changed again\n");
+    Snapshot b = backup(r1, List.of("daily", "db"));
+    backup(r2, List.of("offsite"));
+    r1.savePin(new Pin(Pin.VERSION, b.id().toString(), null, now.get(), "legal hold"));
+    r2.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c2", now.get(), "web1", "read-data", true, 0, 1, 2, 500, List.of()));
+    String lost = newCatalog();
+    try (Catalog c = catalog(lost)) {
+      c.sync(r1, "/r1");
+      c.sync(r2, "/r2");
+    }
+    Map<String, List<String>> before = dump(lost);
+    assertThat(before.get("copies")).hasSize(3);
+    assertThat(before.get("repositories")).hasSize(2);
+    String fresh = newCatalog(); // the old one is gone: nothing but the repositories to go by
+    try (Catalog c = catalog(fresh)) {
+      assertThat(c.points(query())).isEmpty();
+      c.sync(r1, "/r1");
+      c.sync(r2, "/r2");
+    }
+    assertThat(dump(fresh)).isEqualTo(before);
+  }
+
+  @Test
   void verify_reportsPointsGoneFromTheRepository_andSnapshotsMissingFromTheCatalog() throws Exception {
     String target = newCatalog();
     Repository repo = newRepo("r1");

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
         + " file version of the repositories Cairn knows. It is derived: backup, forget, prune, pin, check and repair"
         + " update it as they go, and it can always be rebuilt from the repositories. Nothing here writes to a repository.",
     "",
-    "Repositories: the one given with --repo (or CAIRN_REPO) plus every repository the catalog already knows; all are opened with the one"
-        + " password given. One that cannot be opened is reported and skipped."},
+    "Repositories: sync and verify visit the one given with --repo alone; without --repo, CAIRN_REPO (if set) and every"
+        + " repository the catalog already knows. Rebuild visits --repo (or CAIRN_REPO) and every repository it knew. All are"
+        + " opened with the one password given. One that cannot be opened is reported and skipped."},
     subcommands = {CatalogCommand.Sync.class, CatalogCommand.Rebuild.class, CatalogCommand.Verify.class, CatalogCommand.Repos.class})
 final class CatalogCommand extends BaseCommand {
   @Override
@@ -34,8 +35,12 @@ final class CatalogCommand extends BaseCommand {
     return ErrorCode.USAGE.exitCode();
   }
 
-  /** The repositories to visit: those named, then those the catalog knows. */
-  static List<String> targets(BaseCommand cmd, Catalog c, boolean known) {
+  /**
+   * The repositories to visit: the one named, then (with {@code known}) those the catalog knows.
+   * {@code --repo} given on the command line visits that repository alone unless {@code always}.
+   */
+  static List<String> targets(BaseCommand cmd, Catalog c, boolean always) {
+    boolean known = always || cmd.global.repo == null;
     Set<String> out = new LinkedHashSet<>();
     if (cmd.global.repo != null) out.add(cmd.global.repo.toAbsolutePath().toString());
     else if (System.getenv("CAIRN_REPO") != null && !System.getenv("CAIRN_REPO").isBlank()) {
@@ -79,7 +84,10 @@ final class CatalogCommand extends BaseCommand {
     return failed;
   }
 
-  @Command(name = "sync", description = "Bring the catalog up to date with the repositories (incremental).")
+  @Command(name = "sync", description = {"Bring the catalog up to date with the repositories (incremental).",
+      "",
+      "With --repo, that repository alone (added to the catalog if it is new); without, every repository the catalog knows"
+          + " (and CAIRN_REPO)."})
   static final class Sync extends BaseCommand {
     @Option(names = "--role", paramLabel = "ROLE", description = "Label the --repo repository's role (for example primary, copy, archive).")
     String role;
@@ -94,7 +102,7 @@ final class CatalogCommand extends BaseCommand {
       }
       try (Catalog c = openCatalog()) {
         List<Object> report = new ArrayList<>();
-        int failed = syncAll(this, c, targets(this, c, true), report);
+        int failed = syncAll(this, c, targets(this, c, false), report);
         if (role != null || tier != null) {
           String loc = global.repo.toAbsolutePath().toString();
           for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(loc)) c.label(r.id(), role, tier);
@@ -134,7 +142,7 @@ final class CatalogCommand extends BaseCommand {
         List<Object> report = new ArrayList<>();
         int drifted = 0;
         int failed = 0;
-        for (String t : targets(this, c, true)) {
+        for (String t : targets(this, c, false)) {
           try (Repository repo = open(this, t)) {
             Catalog.Drift d = c.verify(repo, t);
             report.add(d);

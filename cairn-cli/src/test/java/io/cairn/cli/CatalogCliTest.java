@@ -67,6 +67,62 @@ class CatalogCliTest {
     assertThat(cli.run("catalog", "verify", "--catalog", catalog).code()).isZero();
   }
 
+  /** Every file under a folder with its content hash, to show that catalog commands write nothing there. */
+  static java.util.Map<String, String> contents(Path dir) throws Exception {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    try (var s = Files.walk(dir)) {
+      for (Path p : s.filter(Files::isRegularFile).toList()) {
+        byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+        out.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(h));
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void syncWithRepo_visitsThatRepositoryAlone_andAnUnopenableOneIsNamedWithExit3_touchingNothing() throws Exception {
+    ok("backup", "--catalog", catalog, "--host", "web1", src.toString());
+    Cli other = new Cli(Files.createDirectories(tmp.resolve("second")));
+    assertThat(other.init().code()).isZero();
+    other.run("backup", "--catalog", "off", "--host", "db1", src.toString());
+    other.run("backup", "--catalog", "off", "--host", "db1", src.toString());
+
+    // --repo: that repository alone, added to the catalog
+    JsonNode synced = other.run("catalog", "sync", "--catalog", catalog, "--json").json();
+    assertThat(synced).hasSize(1);
+    assertThat(synced.get(0).get("location").asText()).isEqualTo(other.repo.toAbsolutePath().toString());
+    assertThat(synced.get(0).get("added").asInt()).isEqualTo(2);
+    assertThat(ok("catalog", "repos", "--catalog", catalog, "--json").json()).hasSize(2);
+
+    // the questions: --asset, --as-of per asset, show and find in JSON
+    JsonNode web = ok("points", "--catalog", catalog, "--host", "web1", "--json").json();
+    assertThat(web).hasSize(1);
+    String webAsset = web.get(0).get("asset").asText();
+    assertThat(ok("points", "--catalog", catalog, "--asset", webAsset, "--json").json()).hasSize(1);
+    JsonNode asOf = ok("points", "--catalog", catalog, "--as-of", "2999-01-01T00:00:00Z", "--json").json();
+    assertThat(asOf).hasSize(2); // the newest of each asset: web1's one, db1's second
+    JsonNode shown = ok("points", "show", web.get(0).get("pointKey").asText(), "--catalog", catalog, "--json").json();
+    assertThat(shown.toString()).contains(cli.repo.toAbsolutePath().toString());
+    assertThat(ok("find", "nginx.conf", "--catalog", catalog, "--asset", webAsset, "--json").json()).hasSize(1);
+    assertThat(ok("find", "nginx.conf", "--catalog", catalog, "--json").json()).hasSize(3);
+
+    // one repository the catalog knows can no longer be opened: named, exit 3, the other still synchronized
+    Path moved = tmp.resolve("moved-away");
+    Files.move(other.repo, moved);
+    Cli.Run all = Cli.bare("catalog", "sync", "--catalog", catalog, "--password-file", cli.passwordFile.toString());
+    assertThat(all.code()).isEqualTo(3);
+    assertThat(all.errLines()).singleElement().asString().contains(other.repo.toAbsolutePath().toString())
+        .contains("not synchronized").contains("no such folder");
+    Files.move(moved, other.repo);
+    java.util.Map<String, String> before = contents(other.repo);
+    Files.writeString(other.passwordFile, "not the password\n");
+    Cli.Run wrong = other.run("catalog", "verify", "--catalog", catalog);
+    assertThat(wrong.code()).isEqualTo(3);
+    assertThat(wrong.err()).contains(other.repo.toAbsolutePath().toString()).contains("wrong password");
+    assertThat(contents(other.repo)).as("a catalog command writes nothing into a repository").isEqualTo(before);
+    assertThat(ok("points", "--catalog", catalog, "--json").json()).hasSize(3); // what it knew is kept
+  }
+
   @Test
   void aDamagedCatalog_failsQuestionsWithOneLine_butNeverABackup() throws Exception {
     Files.writeString(Path.of(catalog), "not a database at all ".repeat(200));
