@@ -64,6 +64,10 @@ public final class CatalogBench {
       System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
       rows.forEach(System.out::println);
     } finally {
+      if (Boolean.getBoolean("cairn.bench.keep")) {
+        System.err.println("kept " + work + " (the repository and the SQLite catalog)");
+        return;
+      }
       try (var s = Files.walk(work)) {
         for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
       }
@@ -167,6 +171,11 @@ public final class CatalogBench {
       c.sync(repo, "/bench-repo");
       double perUnchanged = (size(c.store()) - sizeAfterAll) / 1e3 / same.size();
       insertPoints(c.store(), points);
+      if (c.store().kind() == CatalogStore.Kind.SQLITE) { // statistics, as a sync refreshes them after its ingest
+        Jdbi.create(c.store().dataSource()).useHandle(h -> h.execute("PRAGMA optimize = 0x10002"));
+      } else {
+        Jdbi.create(c.store().dataSource()).useHandle(h -> h.execute("ANALYZE"));
+      }
       Catalog.PointQuery q = new Catalog.PointQuery("asset-17", null, null, null, null, Instant.parse("2026-06-01T00:00:00Z"), null,
           false, 0);
       double pointsMs = median(() -> {

@@ -133,18 +133,29 @@ public final class Catalog implements AutoCloseable {
       audit(h, now, "catalog.sync", rid, "{\"added\":" + counts[0] + ",\"removed\":" + counts[1] + "}");
       return null;
     });
-    if (trees.files > 10_000 || counts[0] > 100) refreshStatistics();
+    refreshStatistics(trees.files > 10_000 || counts[0] > 100);
     return new SyncReport(rid, location, snaps.size(), counts[0], counts[1], files[0], trees.treesAdded, counts[2],
         (System.nanoTime() - t0) / 1_000_000);
   }
 
   /**
-   * After a large ingest the planner needs fresh statistics (PostgreSQL plans the recursive
-   * {@code find} query as a scan without them; autovacuum would catch up only later).
+   * Keeps the planner's statistics true to the tables. PostgreSQL plans the recursive {@code find}
+   * query as a scan without fresh ones after a large ingest (autovacuum would catch up only
+   * later), so it analyzes after one. SQLite's {@code PRAGMA optimize} analyzes only the tables
+   * whose size changed much since their last analysis, sampling a bounded number of rows, so it
+   * runs after every sync: statistics taken when {@code copies} had one row made every points
+   * query scan it per point (measured: 48 ms instead of 2 ms for 586 of 100,000 points).
    */
-  private void refreshStatistics() {
+  private void refreshStatistics(boolean large) {
     try {
-      jdbi.useHandle(h -> h.execute(store.kind() == CatalogStore.Kind.POSTGRESQL ? "ANALYZE" : "PRAGMA optimize"));
+      if (store.kind() == CatalogStore.Kind.POSTGRESQL) {
+        if (large) jdbi.useHandle(h -> h.execute("ANALYZE"));
+      } else {
+        jdbi.useHandle(h -> {
+          h.execute("PRAGMA analysis_limit = 1000");
+          h.execute("PRAGMA optimize = 0x10002"); // every table, not only those this connection used
+        });
+      }
     } catch (JdbiException e) {
       // statistics are an optimization
     }
@@ -476,7 +487,9 @@ public final class Catalog implements AutoCloseable {
       filter.append(" AND p.time_ms >= :since");
       args.put("since", since.toEpochMilli());
     }
-    String sql = "WITH RECURSIVE up (tree_no, path, type, size, mtime_ms, content_id, depth) AS ("
+    // MATERIALIZED: SQLite 3.54 otherwise runs the walk up as a co-routine, again for every copy it
+    // joins (measured: 170 ms instead of 5 ms for one file across 300 snapshots)
+    String sql = "WITH RECURSIVE up (tree_no, path, type, size, mtime_ms, content_id, depth) AS MATERIALIZED ("
         + " SELECT e.tree_no, '/' || e.name, e.type, e.size, e.mtime_ms, e.content_id, 0 FROM entries e WHERE " + match
         + " UNION ALL"
         + " SELECT p.tree_no, '/' || p.name || up.path, up.type, up.size, up.mtime_ms, up.content_id, up.depth + 1"
