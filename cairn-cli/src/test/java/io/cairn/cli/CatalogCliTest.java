@@ -54,6 +54,9 @@ class CatalogCliTest {
     ok("forget", "--catalog", catalog, "--keep-last", "1");
     assertThat(ok("points", "--catalog", catalog, "--json").json()).hasSize(1);
     assertThat(ok("find", "nginx.conf", "--catalog", catalog, "--json").json()).hasSize(1);
+    ok("prune", "--catalog", catalog, "--max-unused", "0%", "--max-wait", "60s");
+    assertThat(ok("catalog", "verify", "--catalog", catalog).out()).contains("in sync");
+    assertThat(ok("find", "nginx.conf", "--catalog", catalog, "--json").json()).hasSize(1);
   }
 
   @Test
@@ -93,6 +96,12 @@ class CatalogCliTest {
     assertThat(synced.get(0).get("location").asText()).isEqualTo(other.repo.toAbsolutePath().toString());
     assertThat(synced.get(0).get("added").asInt()).isEqualTo(2);
     assertThat(ok("catalog", "repos", "--catalog", catalog, "--json").json()).hasSize(2);
+    other.run("catalog", "sync", "--catalog", catalog, "--role", "copy", "--tier", "offsite");
+    JsonNode repos = ok("catalog", "repos", "--catalog", catalog, "--json").json();
+    assertThat(repos.toString()).contains("\"copy\"").contains("\"offsite\"");
+    Cli.Run bad = cli.run("points", "--catalog", catalog, "--consistency", "sometimes");
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.errLines()).singleElement().asString().contains("--consistency takes crash, application or group");
 
     // the questions: --asset, --as-of per asset, show and find in JSON
     JsonNode web = ok("points", "--catalog", catalog, "--host", "web1", "--json").json();
