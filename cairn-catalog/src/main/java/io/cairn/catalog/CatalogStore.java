@@ -53,7 +53,6 @@ public final class CatalogStore {
     return dataSource;
   }
 
-  /** Opens (creating and migrating as needed) the catalog at {@code target}: a file path or a JDBC URL. */
   /** Held so the level sticks (java.util.logging keeps loggers weakly). */
   private static final Logger FLYWAY_LOG = Logger.getLogger("org.flywaydb");
 
@@ -61,6 +60,7 @@ public final class CatalogStore {
     FLYWAY_LOG.setLevel(Level.WARNING);
   }
 
+  /** Opens (creating and migrating as needed) the catalog at {@code target}: a file path or a JDBC URL. */
   public static CatalogStore open(String target) {
     CatalogStore s;
     if (target.startsWith("jdbc:postgresql:")) {

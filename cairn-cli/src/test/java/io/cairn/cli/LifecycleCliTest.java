@@ -201,6 +201,7 @@ class LifecycleCliTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the leases are held, not used
   void unlock_removesOnlyExpiredLeases_andWithAllEveryLease() throws Exception {
     backup();
     Repository past = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(),

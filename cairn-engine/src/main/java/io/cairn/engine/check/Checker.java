@@ -82,6 +82,7 @@ public final class Checker {
   }
 
   /** @param readFraction 0 for structure only, 1 for every pack, in between for a random subset */
+  @SuppressWarnings("try") // the lease is held, not used
   public Report run(double readFraction, long seed) throws IOException {
     try (var lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
       return runLeased(readFraction, seed); // (a null lease, on read-only media, is simply not closed)

@@ -104,6 +104,7 @@ public final class Restorer {
   }
 
   /** Restores {@code subpath} ("" or "/" for all) of a snapshot. */
+  @SuppressWarnings("try") // the lease is held, not used
   public Result run(Snapshot snap, String subpath) throws IOException {
     // a shared lease: a prune that marks meanwhile waits before deleting packs this restore reads
     try (var lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {

@@ -265,6 +265,7 @@ class PruneTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the lease is held, not used
   void backup_whoseParentIsHiddenByAPendingPlan_stillSucceeds() throws Exception {
     Path repoDir = tmp.resolve("repo");
     Path src = source("src", 8, i -> 1);
