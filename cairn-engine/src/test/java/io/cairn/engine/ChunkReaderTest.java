@@ -136,6 +136,7 @@ class ChunkReaderTest {
     assertThat(lens.stream().mapToLong(Integer::longValue).sum()).isEqualTo(d.length);
     assertThat(lens.subList(0, lens.size() - 1)).containsOnly(cdc.zeroCut());
     assertThat(pool.made).isEqualTo(1);
+    assertThat(pool.large).as("the max-size buffer is never needed for zeros").isNull();
   }
 
   @Property(tries = 300)
