@@ -36,8 +36,9 @@ final class CatalogCommand extends BaseCommand {
   }
 
   /**
-   * The repositories to visit: the one named, then (with {@code known}) those the catalog knows.
-   * {@code --repo} given on the command line visits that repository alone unless {@code always}.
+   * The repositories to visit: the one named (--repo, else CAIRN_REPO), then those the catalog
+   * knows. A --repo on the command line stands alone unless {@code always} (rebuild) adds the known
+   * ones to it.
    */
   static List<String> targets(BaseCommand cmd, Catalog c, boolean always) {
     boolean known = always || cmd.global.repo == null;

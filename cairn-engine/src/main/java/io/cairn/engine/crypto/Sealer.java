@@ -40,15 +40,16 @@ public final class Sealer {
   /**
    * Starts a background thread that runs AES-GCM and HMAC-SHA-256 on small inputs many times. The
    * JDK uses its AES-NI/CLMUL/SHA intrinsics only once C2 has compiled the crypto code, and C2 waits
-   * for tens of thousands of calls; a backup of large chunks would otherwise run its first hundreds
-   * of megabytes through interpreted GHASH at about 100 MB/s. Costs about 0.3 s of CPU on a core
-   * that is otherwise idle while the password is being stretched.
+   * for tens of thousands of calls; a restore of large blobs would otherwise run its first hundreds
+   * of megabytes through interpreted AES-CTR and GHASH (measured: 10.5-10.9 s instead of 7.3-8.1 s
+   * for the bench data set). Runs while the password is being stretched. Backups do without it: it
+   * cost an unchanged re-backup 0.7 s of CPU and gained an initial one nothing (docs/benchmarks.md).
    */
   public static void warmUp() {
     warmUp(true, true);
   }
 
-  /** Warms up only encryption (backup) or only decryption (restore, check). */
+  /** Warms up encryption, and decryption too when {@code decrypt} (restore, check, prune, repair). */
   public static void warmUp(boolean encrypt, boolean decrypt) {
     if (warmed || "off".equals(System.getProperty("cairn.warmup"))) return; // off: for measuring
     warmed = true;
