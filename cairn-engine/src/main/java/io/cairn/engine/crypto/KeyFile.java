@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Arrays;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * A key slot: the master key wrapped (AES-256-GCM) under a key derived from a password with
@@ -91,19 +89,11 @@ public record KeyFile(
   }
 
   static byte[] derive(char[] password, byte[] salt, int memoryKiB, int iterations, int parallelism) {
-    Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withSalt(salt)
-        .withMemoryAsKB(memoryKiB)
-        .withIterations(iterations)
-        .withParallelism(parallelism)
-        .build();
-    Argon2BytesGenerator gen = new Argon2BytesGenerator();
-    gen.init(params);
-    byte[] out = new byte[32];
     byte[] pw = new String(password).getBytes(StandardCharsets.UTF_8);
-    gen.generateBytes(pw, out);
-    Arrays.fill(pw, (byte) 0);
-    return out;
+    try {
+      return Argon2id.derive(pw, salt, memoryKiB, iterations, parallelism, 32);
+    } finally {
+      Arrays.fill(pw, (byte) 0);
+    }
   }
 }
