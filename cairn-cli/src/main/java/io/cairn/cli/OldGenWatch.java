@@ -19,9 +19,11 @@ import javax.management.openmbean.CompositeData;
  * directories, per-pack entry lists, buffers that were replaced) piles up until the heap limit,
  * and every page it touches stays resident. Measured on the bench data, a 1.2 GiB initial backup
  * grew the old generation from 7 to 80 MB while about 45 MB of it was live. This watch runs a full
- * collection once the old generation holds {@link #SLACK} more than after the last one, so the
- * old generation grows only with what is live. A full collection of a heap of this size costs
- * 15-30 ms; a backup needs a few.
+ * collection once the old generation holds {@link #SLACK} (or half its live size, whichever is
+ * more) more than after the last one, so the old generation grows only with what is live. A full
+ * collection of a heap of this size costs 15-40 ms; a backup needs a few. The half keeps the cost
+ * linear when the live set itself grows (a folder of a million files): each full collection then
+ * follows a growth by half, so their total work is a small multiple of the final live size.
  *
  * <p>Only for the serial collector (the launcher's default), whose old generation shrinks after a
  * full collection ({@code MaxHeapFreeRatio}); with any other collector this does nothing.
@@ -54,7 +56,7 @@ final class OldGenWatch {
         if (after == null) return;
         if (full) {
           base.set(after.getUsed());
-        } else if (after.getUsed() > base.get() + SLACK && pending.compareAndSet(false, true)) {
+        } else if (after.getUsed() > base.get() + Math.max(SLACK, base.get() / 2) && pending.compareAndSet(false, true)) {
           // not in the notification thread: a full collection there would hold up other listeners
           Thread.ofPlatform().daemon().name("cairn-oldgen").start(() -> {
             try {

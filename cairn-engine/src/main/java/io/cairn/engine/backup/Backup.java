@@ -530,8 +530,9 @@ public final class Backup {
   private final BlockingQueue<byte[]> smallBuffers = new ArrayBlockingQueue<>(64);
   private final AtomicInteger smallMade = new AtomicInteger();
 
+  /** A small file's bytes plus one (to see a file that grew), in whole pages: not rounded up to a MiB. */
   private int smallSize() {
-    return IoSlices.bufferSize(cdc.params().min() + 1);
+    return (cdc.params().min() + 1 + 4095) & ~4095;
   }
 
   private byte[] takeSmallBuffer() throws InterruptedException {

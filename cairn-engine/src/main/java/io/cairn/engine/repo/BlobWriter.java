@@ -49,6 +49,7 @@ public final class BlobWriter implements AutoCloseable {
   private int unindexedEntries; // guarded by unindexed
   private static final ThreadLocal<ZstdCompressCtx> ZSTD = new ThreadLocal<>();
   private static final ThreadLocal<byte[][]> SCRATCH = new ThreadLocal<>();
+  private static final int SMALL_SCRATCH = 256 * 1024;
 
   private final Repository repo;
   private final MemIndex index;
@@ -180,7 +181,8 @@ public final class BlobWriter implements AutoCloseable {
   /**
    * This thread's buffer for compressing and encrypting, of at least {@code n} bytes: it grows in
    * whole MiB to the largest blob the thread has met (chunks cluster around the average size, so
-   * it is replaced a few times at most and never churns).
+   * it is replaced a few times at most and never churns). A thread that stores only small blobs
+   * (the walker and readers finishing small trees) keeps {@value #SMALL_SCRATCH} bytes.
    */
   private static byte[] scratch(int n) {
     byte[][] s = SCRATCH.get();
@@ -188,7 +190,7 @@ public final class BlobWriter implements AutoCloseable {
       s = new byte[1][];
       SCRATCH.set(s);
     }
-    if (s[0] == null || s[0].length < n) s[0] = new byte[io.cairn.engine.fs.IoSlices.bufferSize(n)];
+    if (s[0] == null || s[0].length < n) s[0] = new byte[n <= SMALL_SCRATCH ? SMALL_SCRATCH : io.cairn.engine.fs.IoSlices.bufferSize(n)];
     return s[0];
   }
 
