@@ -42,7 +42,6 @@ public final class Argon2id {
     int lanes = parallelism;
     int blocks = memoryKiB / (SYNC_POINTS * lanes) * (SYNC_POINTS * lanes);
     int laneLength = blocks / lanes;
-    int segmentLength = laneLength / SYNC_POINTS;
 
     Blake2bDigest h = new Blake2bDigest(512);
     int[] params = {lanes, outLen, memoryKiB, iterations, VERSION, TYPE_ID};
@@ -72,44 +71,10 @@ public final class Argon2id {
             mem.put(offset(l * laneLength + c), prev, 0, BLOCK_WORDS);
           }
         }
+        Fill fill = new Fill(mem, prev, ref, tmp, addr, input, lanes, blocks, iterations);
         for (int pass = 0; pass < iterations; pass++) {
           for (int slice = 0; slice < SYNC_POINTS; slice++) {
-            for (int lane = 0; lane < lanes; lane++) {
-              boolean independent = pass == 0 && slice < 2;
-              if (independent) {
-                java.util.Arrays.fill(input, 0);
-                input[0] = pass;
-                input[1] = lane;
-                input[2] = slice;
-                input[3] = blocks;
-                input[4] = iterations;
-                input[5] = TYPE_ID;
-              }
-              int start = pass == 0 && slice == 0 ? 2 : 0;
-              if (independent && start != 0) nextAddresses(input, addr, tmp);
-              int col = slice * segmentLength + start;
-              for (int idx = start; idx < segmentLength; idx++, col++) {
-                int prevCol = col == 0 ? laneLength - 1 : col - 1;
-                mem.get(offset(lane * laneLength + prevCol), prev, 0, BLOCK_WORDS);
-                long rand;
-                if (independent) {
-                  if (idx % BLOCK_WORDS == 0) nextAddresses(input, addr, tmp);
-                  rand = addr[idx % BLOCK_WORDS];
-                } else {
-                  rand = prev[0];
-                }
-                int refLane = pass == 0 && slice == 0 ? lane : (int) ((rand >>> 32) % lanes);
-                int refCol = referenceColumn(pass, slice, idx, refLane == lane, (int) rand, laneLength, segmentLength);
-                mem.get(offset(refLane * laneLength + refCol), ref, 0, BLOCK_WORDS);
-                int at = offset(lane * laneLength + col);
-                compress(prev, ref, tmp);
-                if (pass > 0) {
-                  mem.get(at, ref, 0, BLOCK_WORDS);
-                  for (int i = 0; i < BLOCK_WORDS; i++) prev[i] ^= ref[i];
-                }
-                mem.put(at, prev, 0, BLOCK_WORDS);
-              }
-            }
+            for (int lane = 0; lane < lanes; lane++) fill.segment(pass, slice, lane);
           }
         }
         mem.get(offset(laneLength - 1), prev, 0, BLOCK_WORDS);
@@ -129,6 +94,77 @@ public final class Argon2id {
         long[] zero = new long[BLOCK_WORDS];
         for (int b = 0; b < blocks; b++) mem.put(offset(b), zero, 0, BLOCK_WORDS);
       }
+    }
+  }
+
+  /** Fills segments; its methods stay small, so the JIT compiles them early and cheaply. */
+  private static final class Fill {
+    final LongBuffer mem;
+    final long[] prev;
+    final long[] ref;
+    final long[] tmp;
+    final long[] addr;
+    final long[] input;
+    final int lanes;
+    final int blocks;
+    final int iterations;
+    final int laneLength;
+    final int segmentLength;
+
+    Fill(LongBuffer mem, long[] prev, long[] ref, long[] tmp, long[] addr, long[] input, int lanes, int blocks, int iterations) {
+      this.mem = mem;
+      this.prev = prev;
+      this.ref = ref;
+      this.tmp = tmp;
+      this.addr = addr;
+      this.input = input;
+      this.lanes = lanes;
+      this.blocks = blocks;
+      this.iterations = iterations;
+      this.laneLength = blocks / lanes;
+      this.segmentLength = laneLength / SYNC_POINTS;
+    }
+
+    /** One segment (RFC 9106 §3.4): the blocks of one lane in one slice of one pass. */
+    void segment(int pass, int slice, int lane) {
+      boolean independent = pass == 0 && slice < 2;
+      if (independent) {
+        java.util.Arrays.fill(input, 0);
+        input[0] = pass;
+        input[1] = lane;
+        input[2] = slice;
+        input[3] = blocks;
+        input[4] = iterations;
+        input[5] = TYPE_ID;
+      }
+      int start = pass == 0 && slice == 0 ? 2 : 0;
+      if (independent && start != 0) nextAddresses(input, addr, tmp);
+      int col = slice * segmentLength + start;
+      int base = lane * laneLength;
+      mem.get(offset(base + (col == 0 ? laneLength - 1 : col - 1)), prev, 0, BLOCK_WORDS);
+      for (int idx = start; idx < segmentLength; idx++, col++) {
+        long rand;
+        if (independent) {
+          if (idx % BLOCK_WORDS == 0) nextAddresses(input, addr, tmp);
+          rand = addr[idx % BLOCK_WORDS];
+        } else {
+          rand = prev[0];
+        }
+        int refLane = pass == 0 && slice == 0 ? lane : (int) ((rand >>> 32) % lanes);
+        int refCol = referenceColumn(pass, slice, idx, refLane == lane, (int) rand, laneLength, segmentLength);
+        block(pass > 0, offset(refLane * laneLength + refCol), offset(base + col));
+      }
+    }
+
+    /** {@code prev} (the block before) becomes the block at {@code at}, made from it and the one at {@code refAt}. */
+    private void block(boolean xorOld, int refAt, int at) {
+      mem.get(refAt, ref, 0, BLOCK_WORDS);
+      compress(prev, ref, tmp);
+      if (xorOld) {
+        mem.get(at, ref, 0, BLOCK_WORDS);
+        for (int i = 0; i < BLOCK_WORDS; i++) prev[i] ^= ref[i];
+      }
+      mem.put(at, prev, 0, BLOCK_WORDS);
     }
   }
 
