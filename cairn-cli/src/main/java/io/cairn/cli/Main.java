@@ -22,6 +22,7 @@ public final class Main {
   /** Runs a command line; used by tests in-process. */
   public static int run(String[] args, PrintWriter out, PrintWriter err) {
     CommandLine cl = new CommandLine(new Cairn());
+    addSubcommands(cl, args);
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -43,6 +44,18 @@ public final class Main {
       return new CommandLine.RunLast().execute(parse);
     });
     return cl.execute(args);
+  }
+
+  /** The subcommands that {@code args} name, or all of them for help or when none is named. */
+  static void addSubcommands(CommandLine cl, String[] args) {
+    java.util.Set<String> words = java.util.Set.of(args.length == 0 ? new String[0] : java.util.Arrays.stream(args).distinct().toArray(String[]::new));
+    java.util.List<Class<?>> named = new java.util.ArrayList<>();
+    for (Class<?> c : Cairn.COMMANDS) {
+      String name = c.getAnnotation(CommandLine.Command.class).name();
+      if (words.contains(name)) named.add(c);
+    }
+    boolean all = named.isEmpty() || words.contains("help");
+    for (Class<?> c : all ? java.util.List.of(Cairn.COMMANDS) : named) cl.addSubcommand(c);
   }
 
   private static boolean debug(String[] args) {
