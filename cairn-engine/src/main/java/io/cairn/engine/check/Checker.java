@@ -288,7 +288,7 @@ public final class Checker {
       }
       try {
         if (n != e.length()) throw new CorruptObjectException("pack " + pack + " blob " + e.id(), "pack is truncated");
-        repo.decodeBlobShared(pack, e, buf);
+        repo.decodeBlobStreaming(pack, e, buf, (at, b, off, len) -> {}); // verified: decrypted, decompressed, id
       } catch (CorruptObjectException ex) {
         if (orphan) {
           notices.add(new Problem("pack " + pack + " blob " + e.id(), "unreferenced and damaged: " + ex.getMessage()));

@@ -66,6 +66,18 @@ public final class MasterKey {
     return BlobId.fromBytes(m.doFinal(), 0);
   }
 
+  /** This thread's id MAC, reset: for a blob fed in pieces, then checked by {@link #matches(BlobId, Mac)}. */
+  public Mac idMac() {
+    Mac m = idMac.get();
+    m.reset();
+    return m;
+  }
+
+  /** True when what was fed to {@code m} (from {@link #idMac()}) hashes to {@code id}; resets {@code m}. */
+  public boolean matches(BlobId id, Mac m) {
+    return BlobId.fromBytes(m.doFinal(), 0).equals(id);
+  }
+
   /** True when {@code len} bytes of plaintext hash to {@code id}. */
   public boolean matches(BlobId id, byte[] data, int off, int len) {
     return id(data, off, len).equals(id);

@@ -468,6 +468,84 @@ public final class Repository implements Closeable {
     return s[which];
   }
 
+  /** Receives a blob's plaintext in order, piece by piece. */
+  @FunctionalInterface
+  public interface PlainSink {
+    /** {@code b[off, off+len)} is the plaintext at {@code pos} in the blob; the bytes are only valid during the call. */
+    void accept(long pos, byte[] b, int off, int len) throws IOException;
+  }
+
+  /** Plaintext pieces of a streamed blob; a larger compressed blob is never held whole in plaintext. */
+  static final int STREAM_SLICE = 1 << 20;
+  private static final ThreadLocal<com.github.luben.zstd.ZstdInputStreamNoFinalizer> UNZSTD_STREAM = ThreadLocal.withInitial(() -> {
+    try {
+      return new com.github.luben.zstd.ZstdInputStreamNoFinalizer(new java.io.ByteArrayInputStream(new byte[0]),
+          com.github.luben.zstd.RecyclingBufferPool.INSTANCE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  });
+
+  /**
+   * Like {@link #decodeBlobShared}, but hands the plaintext to {@code sink} in pieces of at most
+   * {@value #STREAM_SLICE} bytes, decompressing as it goes: a restore or check thread then needs a
+   * buffer of the stored blob and one slice, not a second buffer of the whole plaintext (8 MiB per
+   * thread at the largest chunk). The content is authenticated (AES-GCM) before the first piece;
+   * its id is verified after the last, so on {@link CorruptObjectException} the sink may already
+   * have had pieces of it (a restore counts such a file as damaged).
+   */
+  public void decodeBlobStreaming(BlobId pack, PackEntry e, byte[] src, PlainSink sink) throws IOException {
+    if (e.compression() != Compression.ZSTD || e.rawLength() <= STREAM_SLICE) {
+      BlobView v = decodeBlobShared(pack, e, src);
+      sink.accept(0, v.buf(), 0, v.len());
+      return;
+    }
+    String name = "pack " + pack + " blob " + e.id();
+    int plen = sealer.openBlobInto(packKeyOf(pack), e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src, 0,
+        e.length(), src, 0);
+    if (plen < 0) throw new CorruptObjectException(name, "fails authentication (damaged)");
+    javax.crypto.Mac mac = sealer.masterKey().idMac();
+    byte[] slice = scratch(2, STREAM_SLICE);
+    long pos = 0;
+    boolean tooLong = false;
+    var z = UNZSTD_STREAM.get();
+    z.resetSession(new java.io.ByteArrayInputStream(src, 0, plen));
+    while (true) {
+      // one byte more than the blob can have left: a blob that decodes too long is seen
+      int want = (int) Math.min(STREAM_SLICE, e.rawLength() + 1 - pos);
+      int n = 0;
+      try {
+        while (n < want) {
+          int r = z.read(slice, n, want - n);
+          if (r < 0) break;
+          n += r;
+        }
+      } catch (IOException | RuntimeException ex) { // zstd's errors: the stored bytes are not a valid frame
+        mac.reset();
+        throw new CorruptObjectException(name, "does not decompress: " + ex.getMessage(), ex);
+      }
+      if (n == 0) break;
+      if (pos + n > e.rawLength()) {
+        tooLong = true;
+        break;
+      }
+      mac.update(slice, 0, n);
+      try {
+        sink.accept(pos, slice, 0, n);
+      } catch (IOException | RuntimeException ex) {
+        mac.reset();
+        throw ex;
+      }
+      pos += n;
+    }
+    if (tooLong || pos != e.rawLength()) {
+      mac.reset();
+      throw new CorruptObjectException(name, "decodes to " + (tooLong ? "more than " + e.rawLength() : pos) + " bytes, expected "
+          + e.rawLength());
+    }
+    if (!sealer.masterKey().matches(e.id(), mac)) throw new CorruptObjectException(name, "content does not match its id");
+  }
+
   /** Reads, decrypts, decompresses and verifies a blob. */
   public byte[] readBlob(BlobId id) throws IOException {
     return readBlobShared(id).copy();
@@ -485,6 +563,20 @@ public final class Repository implements Closeable {
       throw new CorruptObjectException("pack " + loc.pack() + " blob " + id, "pack is truncated");
     }
     return decodeBlobShared(loc.pack(), e, stored);
+  }
+
+  /** Like {@link #readBlobShared}, handing the plaintext to {@code sink} in pieces ({@link #decodeBlobStreaming}). */
+  public void readBlobStreaming(BlobId id, PlainSink sink) throws IOException {
+    MemIndex.Location loc = index().lookup(id);
+    if (loc == null) loc = hiddenLocation(id);
+    if (loc == null) throw new MissingObjectException("blob " + id + " (not in the index)");
+    PackEntry e = loc.entry();
+    byte[] stored = scratch(0, e.length());
+    int n = store.read(packKey(loc.pack()), e.offset(), stored, 0, e.length());
+    if (n != e.length()) {
+      throw new CorruptObjectException("pack " + loc.pack() + " blob " + id, "pack is truncated");
+    }
+    decodeBlobStreaming(loc.pack(), e, stored, sink);
   }
 
   private volatile Map<BlobId, MemIndex.Location> hidden;

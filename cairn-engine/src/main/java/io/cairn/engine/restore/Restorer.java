@@ -383,38 +383,46 @@ public final class Restorer {
         bytesDone.addAndGet(len);
         continue;
       }
-      Repository.BlobView data;
+      long at = offsets[i];
+      boolean[] allZero = {true};
       try {
-        data = repo.readBlobShared(id);
+        // in pieces: a large blob is written as it is decompressed, never held whole
+        repo.readBlobStreaming(id, (pos, b, off, n) -> {
+          if (Zeros.isZero(b, off, n)) return; // a hole: the file is new or truncated
+          allZero[0] = false;
+          try {
+            writeSparse(ch, b, off, n, at + pos);
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // the target's failure, not the blob's
+          }
+        });
+      } catch (java.io.UncheckedIOException e) {
+        throw e.getCause();
       } catch (IOException e) {
         damaged.put(Node.display(snapPath), e.getMessage());
         continue;
       }
-      if (Zeros.isZero(data.buf(), 0, data.len())) {
-        if (data.len() >= 4096) zeroBlobs.add(id);
-      } else {
-        writeSparse(ch, data.buf(), data.len(), offsets[i]);
-      }
-      bytesDone.addAndGet(data.len());
+      if (allZero[0] && len >= 4096) zeroBlobs.add(id);
+      bytesDone.addAndGet(len);
     }
   }
 
-  /** Writes {@code buf[0, len)} at {@code pos}, leaving runs of zero blocks as holes. */
-  private static void writeSparse(FileChannel ch, byte[] buf, int len, long pos) throws IOException {
+  /** Writes {@code buf[off, off+len)} at {@code pos}, leaving runs of zero blocks as holes. */
+  private static void writeSparse(FileChannel ch, byte[] buf, int off, int len, long pos) throws IOException {
     int i = 0;
     while (i < len) {
       int n = Math.min(SPARSE_BLOCK, len - i);
-      if (Zeros.isZero(buf, i, n)) {
+      if (Zeros.isZero(buf, off + i, n)) {
         i += n;
         continue;
       }
       int j = i + n;
       while (j < len) {
         int m = Math.min(SPARSE_BLOCK, len - j);
-        if (Zeros.isZero(buf, j, m)) break;
+        if (Zeros.isZero(buf, off + j, m)) break;
         j += m;
       }
-      ByteBuffer b = ByteBuffer.wrap(buf, i, j - i);
+      ByteBuffer b = ByteBuffer.wrap(buf, off + i, j - i);
       long at = pos + i;
       while (b.hasRemaining()) at += IoSlices.write(ch, b, at);
       i = j;
