@@ -41,7 +41,10 @@ public record KeyFile(
     public static final KdfParams TESTING = new KdfParams(64, 1, 1);
 
     public KdfParams {
-      if (memoryKiB < 8 || iterations < 1 || parallelism < 1) throw new IllegalArgumentException("bad Argon2id parameters");
+      if (memoryKiB < 8 * Math.max(1, parallelism) || memoryKiB > Argon2id.MAX_KIB || iterations < 1 || parallelism < 1) {
+        throw new IllegalArgumentException("bad Argon2id parameters: memory must be 8 KiB per lane to " + Argon2id.MAX_KIB
+            + " KiB, passes and lanes at least 1 (got " + memoryKiB + " KiB, " + iterations + " passes, " + parallelism + " lanes)");
+      }
     }
   }
 
@@ -62,6 +65,11 @@ public record KeyFile(
 
   /** The master key, or empty-handed {@link CairnException} WRONG_PASSWORD when this slot does not open. */
   public MasterKey open(char[] password) {
+    try {
+      new KdfParams(memoryKiB, iterations, parallelism);
+    } catch (IllegalArgumentException e) {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "a key file of this repository is not valid: " + e.getMessage(), e);
+    }
     byte[] kek = derive(password, salt, memoryKiB, iterations, parallelism);
     byte[] raw = Aead.open(kek, nonce, AAD, wrapped, 0, wrapped.length);
     if (raw == null) return null;
