@@ -59,6 +59,27 @@ class StreamingDecodeTest {
     assertThat(got.toByteArray()).isEqualTo(data);
   }
 
+  /** Stored raw (it does not compress), so decoded whole in place: still handed on in slices of at most 1 MiB. */
+  @Test
+  void readBlobStreaming_incompressibleLargeBlob_comesInSlices() throws Exception {
+    Repository repo = repo();
+    byte[] data = content(2_500_001, 3, 2);
+    BlobId id = repo.sealer().masterKey().id(data, 0, data.length);
+    try (BlobWriter w = new BlobWriter(repo, repo.index())) {
+      w.store(BlobType.DATA, id, data, 0, data.length);
+      w.flush();
+    }
+    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    ByteArrayOutputStream got = new ByteArrayOutputStream();
+    repo.readBlobStreaming(id, (pos, b, off, n) -> {
+      assertThat(pos).isEqualTo(got.size());
+      sizes.add(n);
+      got.write(b, off, n);
+    });
+    assertThat(sizes).containsExactly(1 << 20, 1 << 20, 2_500_001 - 2 * (1 << 20));
+    assertThat(got.toByteArray()).isEqualTo(data);
+  }
+
   @Test
   void readBlobStreaming_contentNotMatchingItsId_isNamedCorrupt() throws Exception {
     Repository repo = repo();

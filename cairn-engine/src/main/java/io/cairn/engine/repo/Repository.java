@@ -496,8 +496,8 @@ public final class Repository implements Closeable {
    */
   public void decodeBlobStreaming(BlobId pack, PackEntry e, byte[] src, PlainSink sink) throws IOException {
     if (e.compression() != Compression.ZSTD || e.rawLength() <= STREAM_SLICE) {
-      BlobView v = decodeBlobShared(pack, e, src);
-      sink.accept(0, v.buf(), 0, v.len());
+      BlobView v = decodeBlobShared(pack, e, src); // held whole anyway: raw (decrypted in place) or small
+      for (int pos = 0; pos < v.len(); pos += STREAM_SLICE) sink.accept(pos, v.buf(), pos, Math.min(STREAM_SLICE, v.len() - pos));
       return;
     }
     String name = "pack " + pack + " blob " + e.id();
