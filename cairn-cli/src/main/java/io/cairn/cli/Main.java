@@ -48,7 +48,7 @@ public final class Main {
 
   /** The subcommands that {@code args} name, or all of them for help or when none is named. */
   static void addSubcommands(CommandLine cl, String[] args) {
-    java.util.Set<String> words = java.util.Set.of(args.length == 0 ? new String[0] : java.util.Arrays.stream(args).distinct().toArray(String[]::new));
+    java.util.Set<String> words = new java.util.HashSet<>(java.util.Arrays.asList(args));
     java.util.List<Class<?>> named = new java.util.ArrayList<>();
     for (Class<?> c : Cairn.COMMANDS) {
       String name = c.getAnnotation(CommandLine.Command.class).name();

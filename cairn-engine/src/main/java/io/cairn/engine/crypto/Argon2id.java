@@ -53,47 +53,45 @@ public final class Argon2id {
     byte[] h0 = new byte[72]; // H0 || LE32(column) || LE32(lane)
     h.doFinal(h0, 0);
 
-    {
-      LongBuffer mem = ByteBuffer.allocateDirect(blocks * BLOCK).order(ByteOrder.nativeOrder()).asLongBuffer();
-      try {
-        long[] prev = new long[BLOCK_WORDS];
-        long[] ref = new long[BLOCK_WORDS];
-        long[] tmp = new long[BLOCK_WORDS];
-        long[] addr = new long[BLOCK_WORDS];
-        long[] input = new long[BLOCK_WORDS];
-        byte[] blockBytes = new byte[BLOCK];
-        for (int l = 0; l < lanes; l++) {
-          for (int c = 0; c < 2; c++) {
-            put32(h0, 64, c);
-            put32(h0, 68, l);
-            hashLong(h0, blockBytes, BLOCK);
-            for (int i = 0; i < BLOCK_WORDS; i++) prev[i] = le64(blockBytes, i * 8);
-            mem.put(offset(l * laneLength + c), prev, 0, BLOCK_WORDS);
-          }
+    LongBuffer mem = ByteBuffer.allocateDirect(blocks * BLOCK).order(ByteOrder.nativeOrder()).asLongBuffer();
+    try {
+      long[] prev = new long[BLOCK_WORDS];
+      long[] ref = new long[BLOCK_WORDS];
+      long[] tmp = new long[BLOCK_WORDS];
+      long[] addr = new long[BLOCK_WORDS];
+      long[] input = new long[BLOCK_WORDS];
+      byte[] blockBytes = new byte[BLOCK];
+      for (int l = 0; l < lanes; l++) {
+        for (int c = 0; c < 2; c++) {
+          put32(h0, 64, c);
+          put32(h0, 68, l);
+          hashLong(h0, blockBytes, BLOCK);
+          for (int i = 0; i < BLOCK_WORDS; i++) prev[i] = le64(blockBytes, i * 8);
+          mem.put(offset(l * laneLength + c), prev, 0, BLOCK_WORDS);
         }
-        Fill fill = new Fill(mem, prev, ref, tmp, addr, input, lanes, blocks, iterations);
-        for (int pass = 0; pass < iterations; pass++) {
-          for (int slice = 0; slice < SYNC_POINTS; slice++) {
-            for (int lane = 0; lane < lanes; lane++) fill.segment(pass, slice, lane);
-          }
-        }
-        mem.get(offset(laneLength - 1), prev, 0, BLOCK_WORDS);
-        for (int l = 1; l < lanes; l++) {
-          mem.get(offset(l * laneLength + laneLength - 1), ref, 0, BLOCK_WORDS);
-          for (int i = 0; i < BLOCK_WORDS; i++) prev[i] ^= ref[i];
-        }
-        for (int i = 0; i < BLOCK_WORDS; i++) put64(blockBytes, i * 8, prev[i]);
-        byte[] out = new byte[outLen];
-        hashLong(blockBytes, out, outLen);
-        java.util.Arrays.fill(blockBytes, (byte) 0);
-        java.util.Arrays.fill(prev, 0);
-        java.util.Arrays.fill(ref, 0);
-        java.util.Arrays.fill(tmp, 0);
-        return out;
-      } finally {
-        long[] zero = new long[BLOCK_WORDS];
-        for (int b = 0; b < blocks; b++) mem.put(offset(b), zero, 0, BLOCK_WORDS);
       }
+      Fill fill = new Fill(mem, prev, ref, tmp, addr, input, lanes, blocks, iterations);
+      for (int pass = 0; pass < iterations; pass++) {
+        for (int slice = 0; slice < SYNC_POINTS; slice++) {
+          for (int lane = 0; lane < lanes; lane++) fill.segment(pass, slice, lane);
+        }
+      }
+      mem.get(offset(laneLength - 1), prev, 0, BLOCK_WORDS);
+      for (int l = 1; l < lanes; l++) {
+        mem.get(offset(l * laneLength + laneLength - 1), ref, 0, BLOCK_WORDS);
+        for (int i = 0; i < BLOCK_WORDS; i++) prev[i] ^= ref[i];
+      }
+      for (int i = 0; i < BLOCK_WORDS; i++) put64(blockBytes, i * 8, prev[i]);
+      byte[] out = new byte[outLen];
+      hashLong(blockBytes, out, outLen);
+      java.util.Arrays.fill(blockBytes, (byte) 0);
+      java.util.Arrays.fill(prev, 0);
+      java.util.Arrays.fill(ref, 0);
+      java.util.Arrays.fill(tmp, 0);
+      return out;
+    } finally {
+      long[] zero = new long[BLOCK_WORDS];
+      for (int b = 0; b < blocks; b++) mem.put(offset(b), zero, 0, BLOCK_WORDS);
     }
   }
 

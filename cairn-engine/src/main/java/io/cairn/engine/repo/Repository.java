@@ -553,30 +553,31 @@ public final class Repository implements Closeable {
 
   /** Like {@link #readBlob}, into this thread's buffers. */
   public BlobView readBlobShared(BlobId id) throws IOException {
-    MemIndex.Location loc = index().lookup(id);
-    if (loc == null) loc = hiddenLocation(id);
-    if (loc == null) throw new MissingObjectException("blob " + id + " (not in the index)");
-    PackEntry e = loc.entry();
-    byte[] stored = scratch(0, e.length());
-    int n = store.read(packKey(loc.pack()), e.offset(), stored, 0, e.length());
-    if (n != e.length()) {
-      throw new CorruptObjectException("pack " + loc.pack() + " blob " + id, "pack is truncated");
-    }
-    return decodeBlobShared(loc.pack(), e, stored);
+    MemIndex.Location loc = locate(id);
+    return decodeBlobShared(loc.pack(), loc.entry(), readStored(loc));
   }
 
   /** Like {@link #readBlobShared}, handing the plaintext to {@code sink} in pieces ({@link #decodeBlobStreaming}). */
   public void readBlobStreaming(BlobId id, PlainSink sink) throws IOException {
+    MemIndex.Location loc = locate(id);
+    decodeBlobStreaming(loc.pack(), loc.entry(), readStored(loc), sink);
+  }
+
+  /** Where a blob is stored: the index, else a pack a waiting prune hides. */
+  private MemIndex.Location locate(BlobId id) throws IOException {
     MemIndex.Location loc = index().lookup(id);
     if (loc == null) loc = hiddenLocation(id);
     if (loc == null) throw new MissingObjectException("blob " + id + " (not in the index)");
+    return loc;
+  }
+
+  /** The stored (still encrypted) bytes of a blob, in this thread's buffer 0. */
+  private byte[] readStored(MemIndex.Location loc) throws IOException {
     PackEntry e = loc.entry();
     byte[] stored = scratch(0, e.length());
     int n = store.read(packKey(loc.pack()), e.offset(), stored, 0, e.length());
-    if (n != e.length()) {
-      throw new CorruptObjectException("pack " + loc.pack() + " blob " + id, "pack is truncated");
-    }
-    decodeBlobStreaming(loc.pack(), e, stored, sink);
+    if (n != e.length()) throw new CorruptObjectException("pack " + loc.pack() + " blob " + e.id(), "pack is truncated");
+    return stored;
   }
 
   private volatile Map<BlobId, MemIndex.Location> hidden;
