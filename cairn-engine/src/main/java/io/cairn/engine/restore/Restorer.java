@@ -388,10 +388,8 @@ public final class Restorer {
       try {
         // in pieces: a large blob is written as it is decompressed, never held whole
         repo.readBlobStreaming(id, (pos, b, off, n) -> {
-          if (Zeros.isZero(b, off, n)) return; // a hole: the file is new or truncated
-          allZero[0] = false;
           try {
-            writeSparse(ch, b, off, n, at + pos);
+            if (writeSparse(ch, b, off, n, at + pos)) allZero[0] = false;
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // the target's failure, not the blob's
           }
@@ -407,8 +405,12 @@ public final class Restorer {
     }
   }
 
-  /** Writes {@code buf[off, off+len)} at {@code pos}, leaving runs of zero blocks as holes. */
-  private static void writeSparse(FileChannel ch, byte[] buf, int off, int len, long pos) throws IOException {
+  /**
+   * Writes {@code buf[off, off+len)} at {@code pos}, leaving runs of zero blocks as holes (the file
+   * is new or truncated); false when it was all zeros, so nothing was written.
+   */
+  private static boolean writeSparse(FileChannel ch, byte[] buf, int off, int len, long pos) throws IOException {
+    boolean wrote = false;
     int i = 0;
     while (i < len) {
       int n = Math.min(SPARSE_BLOCK, len - i);
@@ -426,7 +428,9 @@ public final class Restorer {
       long at = pos + i;
       while (b.hasRemaining()) at += IoSlices.write(ch, b, at);
       i = j;
+      wrote = true;
     }
+    return wrote;
   }
 
   private void finishFile(Node n, Path p, String snapPath) {
