@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The backup hot path, one stage at a time, on 1 MiB of input (the average chunk): chunking,
- * hashing (HMAC-SHA-256), zstd level 3 on text-like and on random data, AES-256-GCM sealing,
+ * hashing (HMAC-SHA-256), zstd levels 2 (the default) and 3 on text-like, binary-record and
+ * random data, AES-256-GCM sealing,
  * and index lookups. Throughput is reported per invocation of 1 MiB (ops/s = MiB/s).
  *
  * <pre>./mvnw -q -pl cairn-bench -am package -DskipTests && java -jar cairn-bench/target/benchmarks.jar</pre>
@@ -44,12 +45,15 @@ public class HotPathBench {
   static final int MIB = 1 << 20;
   byte[] random = new byte[MIB];
   byte[] text = new byte[MIB];
+  /** Binary records (a timestamp, small counters, a short name), like a database or log file. */
+  byte[] records = new byte[MIB];
   byte[] scratch = new byte[(int) Zstd.compressBound(MIB) + 64];
   FastCdc cdc;
   MasterKey key;
   Sealer sealer;
   byte[] packKey;
   ZstdCompressCtx zstd;
+  ZstdCompressCtx zstd2;
   MemIndex index;
   BlobId[] probes;
   int probe;
@@ -61,6 +65,15 @@ public class HotPathBench {
     byte[] words = "cairn backup restore chunk pack index tree snapshot proof ".getBytes();
     Random r = new Random(2);
     for (int i = 0; i < MIB; i++) text[i] = (i % 7 == 0) ? (byte) ('a' + r.nextInt(26)) : words[i % words.length];
+    for (int i = 0, rec = 0; i + 24 <= MIB; i += 24, rec++) {
+      long t = 1_700_000_000L + rec * 7L + r.nextInt(7);
+      for (int b = 0; b < 8; b++) records[i + b] = (byte) (t >>> (8 * b));
+      records[i + 8] = (byte) r.nextInt(8);
+      records[i + 10] = (byte) r.nextInt(4);
+      byte[] name = ("item" + (1000 + r.nextInt(9000))).getBytes();
+      System.arraycopy(name, 0, records, i + 12, name.length);
+      for (int b = 0; b < 4; b++) records[i + 20 + b] = (byte) (rec >>> (8 * b));
+    }
     key = MasterKey.generate(new SecureRandom());
     cdc = new FastCdc(ChunkerParams.DEFAULT, key.chunkerSeed());
     sealer = new Sealer(key, new SecureRandom());
@@ -71,6 +84,8 @@ public class HotPathBench {
     for (int i = 0; i < 40_000; i++) sealer.sealBlob(packKey, nonce++, null, small, 0, 1024, small, 0);
     zstd = new ZstdCompressCtx();
     zstd.setLevel(3);
+    zstd2 = new ZstdCompressCtx();
+    zstd2.setLevel(2); // the default level (RepoConfig.DEFAULT_COMPRESSION_LEVEL)
     index = new MemIndex();
     List<PackEntry> es = new ArrayList<>();
     probes = new BlobId[4096];
@@ -105,6 +120,21 @@ public class HotPathBench {
   @Benchmark
   public int zstd3Text() {
     return zstd.compressByteArray(scratch, 0, scratch.length, text, 0, MIB);
+  }
+
+  @Benchmark
+  public int zstd3Records() {
+    return zstd.compressByteArray(scratch, 0, scratch.length, records, 0, MIB);
+  }
+
+  @Benchmark
+  public int zstd2Text() {
+    return zstd2.compressByteArray(scratch, 0, scratch.length, text, 0, MIB);
+  }
+
+  @Benchmark
+  public int zstd2Records() {
+    return zstd2.compressByteArray(scratch, 0, scratch.length, records, 0, MIB);
   }
 
   @Benchmark

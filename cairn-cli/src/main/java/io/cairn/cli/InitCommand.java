@@ -4,6 +4,7 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.crypto.KeyFile;
+import io.cairn.engine.repo.RepoConfig;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.LocalObjectStore;
 import java.nio.file.Files;
@@ -30,7 +31,7 @@ final class InitCommand extends BaseCommand {
   @Option(names = "--pack-size", paramLabel = "BYTES", description = "Target pack size (default: ${DEFAULT-VALUE}).", defaultValue = "16777216")
   int packSize;
 
-  @Option(names = "--compression-level", paramLabel = "N", description = "zstd level 0-19, 0 for none (default: ${DEFAULT-VALUE}).", defaultValue = "3")
+  @Option(names = "--compression-level", paramLabel = "N", description = "zstd level 0-19, 0 for none (default: ${DEFAULT-VALUE}).", defaultValue = "" + RepoConfig.DEFAULT_COMPRESSION_LEVEL)
   int level;
 
   @Option(names = "--kdf-memory", paramLabel = "KIB", description = "Argon2id memory in KiB (default: ${DEFAULT-VALUE}).", defaultValue = "32768")

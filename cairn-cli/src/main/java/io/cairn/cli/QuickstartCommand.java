@@ -8,6 +8,7 @@ import io.cairn.catalog.Catalog;
 import io.cairn.engine.check.Checker;
 import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.crypto.KeyFile;
+import io.cairn.engine.repo.RepoConfig;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.restore.RestoreOptions;
 import io.cairn.engine.restore.Restorer;
@@ -75,7 +76,7 @@ final class QuickstartCommand extends BaseCommand {
     step("2/7 creating an encrypted repository in %s (password in %s)", repoDir, pwFile);
     Files.createDirectories(repoDir);
     try (Repository repo = Repository.init(new LocalObjectStore(repoDir), password.toCharArray(), ChunkerParams.DEFAULT,
-        16 << 20, 3, KeyFile.KdfParams.DEFAULT, Clock.systemUTC())) {
+        16 << 20, RepoConfig.DEFAULT_COMPRESSION_LEVEL, KeyFile.KdfParams.DEFAULT, Clock.systemUTC())) {
       step("3/7 first backup");
       Snapshot s1 = new Backup(repo, new BackupOptions(List.of(data), List.of("quickstart"), List.of(), false, null, null, 0), null).run().snapshot();
       Snapshot.Stats a = s1.stats();
