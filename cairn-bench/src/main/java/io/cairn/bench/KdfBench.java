@@ -12,7 +12,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * a command sees.
  *
  * <pre>java -XX:+UseSerialGC -Xmn8m -XX:CompileThresholdScaling=3 -XX:FreqInlineSize=120 -XX:InlineSmallCode=1000 \
- *   -cp cairn-bench/target/benchmarks.jar io.cairn.bench.KdfBench cairn|bc [ROUNDS]</pre>
+ *   -cp cairn-bench/target/benchmarks.jar io.cairn.bench.KdfBench cairn|bc [ROUNDS [LANES]]</pre>
  */
 public final class KdfBench {
   private KdfBench() {}
@@ -20,7 +20,8 @@ public final class KdfBench {
   public static void main(String[] args) {
     boolean bc = args.length > 0 && args[0].equals("bc");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    KeyFile.KdfParams p = KeyFile.KdfParams.DEFAULT;
+    KeyFile.KdfParams d = KeyFile.KdfParams.DEFAULT;
+    KeyFile.KdfParams p = args.length > 2 ? new KeyFile.KdfParams(d.memoryKiB(), d.iterations(), Integer.parseInt(args[2])) : d;
     byte[] password = "correct horse battery staple".getBytes(java.nio.charset.StandardCharsets.UTF_8);
     byte[] salt = new byte[16];
     for (int i = 0; i < rounds; i++) {
