@@ -44,7 +44,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * empty regular files (so hardlinks can be made at once); file contents are written by a bounded
  * pool, large files split into ranges written in parallel at their offsets. Every blob is verified
  * against its id before it is written; an all-zero blob is not written but left as a hole, so sparse
- * files stay sparse. A file's metadata (and mtime last) is applied when its last range is written;
+ * files stay sparse. A blob that occurs again (a copied file, a repeated region) is copied in the
+ * kernel from where it was first written and verified, instead of being read, decrypted,
+ * decompressed and verified once more (see {@link #copyAgain}). A file's metadata (and mtime last) is applied when its last range is written;
  * folders' metadata last, deepest first.
  *
  * <p>Resumable: a marker {@value #MARKER} in the target names the snapshot while a restore runs.
@@ -64,6 +66,14 @@ public final class Restorer {
   private final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
   private final List<Map.Entry<Path, Path>> links = new ArrayList<>();
   private final Set<BlobId> zeroBlobs = ConcurrentHashMap.newKeySet();
+  /** Blobs of at least this size, once written whole (no holes), are remembered for {@link #copyAgain}. */
+  private static final int COPY_MIN = 64 * 1024;
+  /** At most this many (about 10 MB): a restore of any size holds no more; later blobs are decoded each time. */
+  private static final int COPY_MAX_ENTRIES = 65_536;
+  private final Map<BlobId, Written> written = new ConcurrentHashMap<>();
+
+  /** Where a blob's bytes were first written and verified. */
+  record Written(Path file, long offset) {}
   private final Map<String, String> damaged = new ConcurrentHashMap<>();
   private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
   private ExecutorService pool;
@@ -74,6 +84,8 @@ public final class Restorer {
   public final AtomicLong filesDone = new AtomicLong();
   public final AtomicLong filesSkipped = new AtomicLong();
   public final AtomicLong bytesDone = new AtomicLong();
+  /** Blobs copied from where this restore had already written them, instead of decoded again. */
+  public final AtomicLong blobsCopied = new AtomicLong();
   public final AtomicLong filesTotal = new AtomicLong();
   public final AtomicLong bytesTotal = new AtomicLong();
   private final AtomicLong dirCount = new AtomicLong();
@@ -357,7 +369,7 @@ public final class Restorer {
           try (FileChannel ch = ranges == 1
               ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
               : FileChannel.open(p, StandardOpenOption.WRITE)) {
-            writeRange(ch, snapPath, chunks, offs, from, to);
+            writeRange(ch, p, snapPath, chunks, offs, from, to);
             if (left.decrementAndGet() != 0) return;
             // a file ending in a hole is extended to its size by its last byte
             if (ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
@@ -374,7 +386,7 @@ public final class Restorer {
 
   private static final int SPARSE_BLOCK = 64 * 1024;
 
-  private void writeRange(FileChannel ch, String snapPath, List<BlobId> content, long[] offsets, int from, int to)
+  private void writeRange(FileChannel ch, Path p, String snapPath, List<BlobId> content, long[] offsets, int from, int to)
       throws IOException {
     for (int i = from; i < to; i++) {
       BlobId id = content.get(i);
@@ -384,12 +396,20 @@ public final class Restorer {
         continue;
       }
       long at = offsets[i];
-      boolean[] allZero = {true};
+      if (len >= COPY_MIN) {
+        Written w = written.get(id);
+        if (w != null && copyAgain(w, ch, at, len)) {
+          blobsCopied.incrementAndGet();
+          bytesDone.addAndGet(len);
+          continue;
+        }
+      }
+      long[] dense = {0};
       try {
         // in pieces: a large blob is written as it is decompressed, never held whole
         repo.readBlobStreaming(id, (pos, b, off, n) -> {
           try {
-            if (writeSparse(ch, b, off, n, at + pos)) allZero[0] = false;
+            dense[0] += writeSparse(ch, b, off, n, at + pos);
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e); // the target's failure, not the blob's
           }
@@ -400,17 +420,41 @@ public final class Restorer {
         damaged.put(Node.display(snapPath), e.getMessage());
         continue;
       }
-      if (allZero[0] && len >= 4096) zeroBlobs.add(id);
+      if (dense[0] == 0 && len >= 4096) {
+        zeroBlobs.add(id);
+      } else if (dense[0] == len && len >= COPY_MIN && written.size() < COPY_MAX_ENTRIES) {
+        written.putIfAbsent(id, new Written(p, at)); // only now: its bytes are all written and verified
+      }
       bytesDone.addAndGet(len);
     }
   }
 
   /**
-   * Writes {@code buf[off, off+len)} at {@code pos}, leaving runs of zero blocks as holes (the file
-   * is new or truncated); false when it was all zeros, so nothing was written.
+   * Copies a blob from where this restore already wrote it, in the kernel ({@code copy_file_range},
+   * a shared extent on file systems that can), so it is not read, decrypted, decompressed and
+   * verified again. False when that cannot be done (the first copy is not readable, say, as a
+   * non-root user restoring a file of mode 0200): the caller then decodes the blob as usual.
    */
-  private static boolean writeSparse(FileChannel ch, byte[] buf, int off, int len, long pos) throws IOException {
-    boolean wrote = false;
+  static boolean copyAgain(Written w, FileChannel to, long at, long len) {
+    try (FileChannel from = FileChannel.open(w.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      to.position(at);
+      for (long done = 0; done < len; ) {
+        long n = from.transferTo(w.offset() + done, len - done, to);
+        if (n <= 0) return false;
+        done += n;
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Writes {@code buf[off, off+len)} at {@code pos}, leaving runs of zero blocks as holes (the file
+   * is new or truncated); returns how many bytes it wrote (0 when all were zeros).
+   */
+  private static long writeSparse(FileChannel ch, byte[] buf, int off, int len, long pos) throws IOException {
+    long wrote = 0;
     int i = 0;
     while (i < len) {
       int n = Math.min(SPARSE_BLOCK, len - i);
@@ -427,8 +471,8 @@ public final class Restorer {
       ByteBuffer b = ByteBuffer.wrap(buf, off + i, j - i);
       long at = pos + i;
       while (b.hasRemaining()) at += IoSlices.write(ch, b, at);
+      wrote += j - i;
       i = j;
-      wrote = true;
     }
     return wrote;
   }

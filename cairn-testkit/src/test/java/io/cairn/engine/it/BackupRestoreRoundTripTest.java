@@ -67,6 +67,36 @@ class BackupRestoreRoundTripTest {
   }
 
   @Test
+  void restore_copiesRepeatedBlobs_fromTheirFirstCopy_butDecodesBlobsWithHoles() throws Exception {
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    byte[] dense = new byte[3 << 20];
+    new java.util.Random(11).nextBytes(dense);
+    Files.write(src.resolve("a.bin"), dense);
+    Files.write(src.resolve("b.bin"), dense); // the same blobs again
+    byte[] holey = new byte[3 << 20];
+    new java.util.Random(12).nextBytes(holey);
+    java.util.Arrays.fill(holey, 1 << 20, 2 << 20, (byte) 0); // restored as a hole, which a copy would fill
+    Files.write(src.resolve("c.bin"), holey);
+    Files.write(src.resolve("d.bin"), holey);
+    Repository repo = Repository.init(new LocalObjectStore(tmp.resolve("repo")), Repos.PASSWORD,
+        new io.cairn.engine.chunk.ChunkerParams(64 * 1024, 256 * 1024, 1 << 20), 1 << 20, 3,
+        io.cairn.engine.crypto.KeyFile.KdfParams.TESTING, java.time.Clock.systemUTC());
+    Snapshot s = Repos.backup(repo, src);
+    Path out = tmp.resolve("out");
+    // one thread: a.bin is complete before b.bin starts, so every repeated blob can be copied
+    Restorer restorer = new Restorer(repo, new io.cairn.engine.restore.RestoreOptions(out, java.util.List.of(),
+        java.util.List.of(), false, false, 1));
+    Restorer.Result r = restorer.run(s, "");
+    assertThat(r.damaged()).isEmpty();
+    Path back = Repos.restored(out, src);
+    assertThat(TreeComparator.compare(src, back)).isEmpty();
+    assertThat(restorer.blobsCopied.get()).as("blobs of b.bin copied from a.bin").isGreaterThanOrEqualTo(6);
+    long holes = TreeComparator.allocated(back.resolve("c.bin"));
+    assertThat(holes).isLessThan(5L << 19); // c.bin keeps most of its 1 MiB hole
+    assertThat(TreeComparator.allocated(back.resolve("d.bin"))).isLessThanOrEqualTo(holes + 64 * 1024);
+  }
+
+  @Test
   void secondBackup_ofAnUnchangedTree_readsNothing_andReusesEveryTree() throws Exception {
     Path src = tmp.resolve("src");
     new TreeGenerator(3, 200_000).generate(src, 150);
