@@ -68,7 +68,7 @@ public final class Restorer {
   private final Set<BlobId> zeroBlobs = ConcurrentHashMap.newKeySet();
   /** Blobs of at least this size, once written whole (no holes), are remembered for {@link #copyAgain}. */
   private static final int COPY_MIN = 64 * 1024;
-  /** At most this many (about 10 MB): a restore of any size holds no more; later blobs are decoded each time. */
+  /** At most this many (10-20 MB with their paths): a restore of any size holds no more; later blobs are decoded each time. */
   private static final int COPY_MAX_ENTRIES = 65_536;
   private final Map<BlobId, Written> written = new ConcurrentHashMap<>();
 
