@@ -57,7 +57,9 @@ class OldGenWatchTest {
     System.out.println("old generation peak: " + without + " MB without the watch, " + with + " MB with it");
     assertThat(without).as("the serial collector alone grows the old generation with the garbage").isGreaterThan(150);
     // live 16 MiB, the slack (16 MiB, or half the live size after the last full collection), and
-    // what young collections promote before the asynchronous notification has its collection run
-    assertThat(with).as("with the watch, of %d MB without", without).isLessThan(100);
+    // what young collections promote before the asynchronous notification has its collection run:
+    // 57-70 MB on an idle machine, 114 MB once while the rest of the suite ran beside it, so the
+    // bound is half of what the collector does alone rather than a tight figure
+    assertThat(with).as("with the watch, of %d MB without", without).isLessThan(Math.min(200, without / 2));
   }
 }
