@@ -342,8 +342,6 @@ for REP in $(seq 1 "$REPEAT"); do
     cp -a "$DATA" "$WORK/data" || die "copying $DATA failed"
     SRC=$WORK/data
   fi
-  # warm the page cache (every tool then reads the source from memory)
-  find "$SRC" -type f -print0 | xargs -0 -r cat >/dev/null 2>&1
   set_state_env
   declare -A BROKEN=()
   for t in "${ORDER[@]}"; do tool_init "$t" || BROKEN[$t]=1; done
@@ -352,10 +350,12 @@ for REP in $(seq 1 "$REPEAT"); do
     if [ "$step" = incremental ]; then
       log "mutating the data set (mutate.sh)"
       "$MUTATE" "$SRC" >"$WORK/logs/rep$REP-mutate.log" 2>&1 || die "mutate.sh failed: $(tail -3 "$WORK/logs/rep$REP-mutate.log")"
-      find "$SRC" -type f -print0 | xargs -0 -r cat >/dev/null 2>&1
     fi
     for i in "${!ORDER[@]}"; do
       t=${ORDER[$i]}
+      # warm the page cache before every backup, untimed: borg drops the files it reads from the
+      # cache (posix_fadvise DONTNEED), so without this the tool after borg read the source from disk
+      find "$SRC" -type f -print0 | xargs -0 -r cat >/dev/null 2>&1
       if [ -n "${BROKEN[$t]:-}" ]; then skip "$step" "$t" $((i + 1)); else do_backup "$t" "$step" $((i + 1)); fi
     done
   done
@@ -433,7 +433,7 @@ for k, v in meta:
 w("| repetitions | %d%s |" % (n, " (tables show medians)" if n > 1 else ""))
 w("")
 w("Caveats: the page cache is kept **warm** (dropping it is not possible reliably here): the source is read "
-  "once before the backups and repositories are read back from memory by restore and check. Tools run round robin "
+  "again (untimed) before every backup, since borg drops what it reads from the cache, and repositories are read back from memory by restore and check. Tools run round robin "
   "per step in one run (starting tool rotated per repetition); `sync` runs before every timed command. "
   "Restore time is the restore command alone; its dirty pages are flushed afterwards, untimed. "
   "Repository sizes are `du -sm` right after each backup step. Peak RSS is GNU time's %M (max RSS of the command "
