@@ -46,8 +46,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * against its id before it is written; an all-zero blob is not written but left as a hole, so sparse
  * files stay sparse. A blob that occurs again (a copied file, a repeated region) is copied in the
  * kernel from where it was first written and verified, instead of being read, decrypted,
- * decompressed and verified once more (see {@link #copyAgain}). A file's metadata (and mtime last) is applied when its last range is written;
- * folders' metadata last, deepest first.
+ * decompressed and verified once more (see {@link #copyAgain}). A file's metadata (and mtime
+ * last) is applied when its last range is written; folders' metadata last, deepest first.
  *
  * <p>Resumable: a marker {@value #MARKER} in the target names the snapshot while a restore runs.
  * A re-run finds it and skips every file whose size and mtime already match (mtime is set only after
@@ -68,7 +68,7 @@ public final class Restorer {
   private final Set<BlobId> zeroBlobs = ConcurrentHashMap.newKeySet();
   /** Blobs of at least this size, once written whole (no holes), are remembered for {@link #copyAgain}. */
   private static final int COPY_MIN = 64 * 1024;
-  /** At most this many (10-20 MB with their paths): a restore of any size holds no more; later blobs are decoded each time. */
+  /** At most this many (10-20 MB with their paths), whatever the restore's size; later ones are decoded each time. */
   private static final int COPY_MAX_ENTRIES = 65_536;
   private final Map<BlobId, Written> written = new ConcurrentHashMap<>();
 
