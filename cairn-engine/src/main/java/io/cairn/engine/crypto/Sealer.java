@@ -141,17 +141,17 @@ public final class Sealer {
 
   /** Encrypts a blob payload to dst at dstOff (the blob's offset in its pack is {@code packOffset}). */
   public int sealBlob(byte[] packKey, long packOffset, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return Aead.seal(packKey, nonce(packOffset), aad, src, off, len, dst, dstOff);
+    return Aead.sealReused(packKey, nonce(packOffset), aad, src, off, len, dst, dstOff);
   }
 
   /** Decrypts a blob payload, or returns null when authentication fails. */
   public byte[] openBlob(byte[] packKey, long packOffset, byte[] aad, byte[] src, int off, int len) {
-    return Aead.open(packKey, nonce(packOffset), aad, src, off, len);
+    return Aead.openReused(packKey, nonce(packOffset), aad, src, off, len);
   }
 
   /** Decrypts a blob payload into dst; returns its length, or -1 when authentication fails. */
   public int openBlobInto(byte[] packKey, long packOffset, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return Aead.openInto(packKey, nonce(packOffset), aad, src, off, len, dst, dstOff);
+    return Aead.openIntoReused(packKey, nonce(packOffset), aad, src, off, len, dst, dstOff);
   }
 
   private static byte[] nonce(long packOffset) {
