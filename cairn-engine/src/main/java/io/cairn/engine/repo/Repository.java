@@ -559,14 +559,22 @@ public final class Repository implements Closeable {
 
   /** Like {@link #readBlobShared}, handing the plaintext to {@code sink} in pieces ({@link #decodeBlobStreaming}). */
   public void readBlobStreaming(BlobId id, PlainSink sink) throws IOException {
-    MemIndex.Location loc = locate(id);
+    readBlobStreaming(locate(id), sink);
+  }
+
+  /** {@link #readBlobStreaming(BlobId, PlainSink)} of a blob already looked up with {@link #find}. */
+  public void readBlobStreaming(MemIndex.Location loc, PlainSink sink) throws IOException {
     decodeBlobStreaming(loc.pack(), loc.entry(), readStored(loc), sink);
   }
 
-  /** Where a blob is stored: the index, else a pack a waiting prune hides. */
-  private MemIndex.Location locate(BlobId id) throws IOException {
+  /** Where a blob is stored: the index, else a pack a waiting prune hides; null when neither has it. */
+  public MemIndex.Location find(BlobId id) throws IOException {
     MemIndex.Location loc = index().lookup(id);
-    if (loc == null) loc = hiddenLocation(id);
+    return loc != null ? loc : hiddenLocation(id);
+  }
+
+  private MemIndex.Location locate(BlobId id) throws IOException {
+    MemIndex.Location loc = find(id);
     if (loc == null) throw new MissingObjectException("blob " + id + " (not in the index)");
     return loc;
   }

@@ -79,7 +79,6 @@ public final class Restorer {
   private ExecutorService pool;
   private Semaphore inflight;
   private volatile Throwable failure;
-  private MemIndex index;
 
   public final AtomicLong filesDone = new AtomicLong();
   public final AtomicLong filesSkipped = new AtomicLong();
@@ -125,7 +124,7 @@ public final class Restorer {
   }
 
   private Result runLeased(Snapshot snap, String subpath) throws IOException {
-    index = repo.index();
+    repo.index(); // loaded (and its errors reported) before anything is written
     Node start = repo.findNode(snap.treeId(), subpath == null ? "" : subpath);
     if (start == null) {
       throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + snap.id().shortHex() + " has no path " + subpath);
@@ -336,25 +335,24 @@ public final class Restorer {
     } else {
       deleteIfPresent(p);
     }
-    List<BlobId> allContent = n.content();
-    long[] offsets0 = new long[allContent.size() + 1];
-    List<BlobId> content = allContent;
-    long[] offsets = offsets0;
-    for (int i = 0; i < content.size(); i++) {
-      MemIndex.Location loc = index.lookup(content.get(i));
-      if (loc == null) loc = repo.hiddenLocation(content.get(i)); // held by a pack a waiting prune hides
+    // each blob is looked up once: for its length (so its offset) and then to read it
+    List<BlobId> content = n.content();
+    MemIndex.Location[] found = new MemIndex.Location[content.size()];
+    long[] offsets = new long[content.size() + 1];
+    int count = 0;
+    for (; count < content.size(); count++) {
+      MemIndex.Location loc = repo.find(content.get(count)); // the index, or a pack a waiting prune hides
       if (loc == null) {
         // the length of a missing blob is unknown, so nothing after it can be placed: restore the part before it
-        damaged.put(Node.display(snapPath), "blob " + content.get(i) + " is missing from the repository; the file is cut short there");
-        content = content.subList(0, i);
-        offsets = java.util.Arrays.copyOf(offsets, i + 1);
+        damaged.put(Node.display(snapPath), "blob " + content.get(count) + " is missing from the repository; the file is cut short there");
         break;
       }
-      offsets[i + 1] = offsets[i] + loc.entry().rawLength();
+      found[count] = loc;
+      offsets[count + 1] = offsets[count] + loc.entry().rawLength();
     }
-    final List<BlobId> chunks = content;
+    final MemIndex.Location[] locs = count == found.length ? found : java.util.Arrays.copyOf(found, count);
     final long[] offs = offsets;
-    int ranges = Math.max(1, (content.size() + RANGE_CHUNKS - 1) / RANGE_CHUNKS);
+    int ranges = Math.max(1, (locs.length + RANGE_CHUNKS - 1) / RANGE_CHUNKS);
     if (ranges > 1) {
       // several writers: make the file first, each range then opens it for writing
       Files.newByteChannel(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
@@ -362,14 +360,14 @@ public final class Restorer {
     AtomicInteger left = new AtomicInteger(ranges);
     for (int r = 0; r < ranges; r++) {
       int from = r * RANGE_CHUNKS;
-      int to = Math.min(chunks.size(), from + RANGE_CHUNKS);
+      int to = Math.min(locs.length, from + RANGE_CHUNKS);
       inflight.acquire();
       pool.execute(() -> {
         try {
           try (FileChannel ch = ranges == 1
               ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
               : FileChannel.open(p, StandardOpenOption.WRITE)) {
-            writeRange(ch, p, snapPath, chunks, offs, from, to);
+            writeRange(ch, p, snapPath, locs, offs, from, to);
             if (left.decrementAndGet() != 0) return;
             // a file ending in a hole is extended to its size by its last byte
             if (ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
@@ -386,10 +384,10 @@ public final class Restorer {
 
   private static final int SPARSE_BLOCK = 64 * 1024;
 
-  private void writeRange(FileChannel ch, Path p, String snapPath, List<BlobId> content, long[] offsets, int from, int to)
-      throws IOException {
+  private void writeRange(FileChannel ch, Path p, String snapPath, MemIndex.Location[] locs, long[] offsets, int from,
+      int to) throws IOException {
     for (int i = from; i < to; i++) {
-      BlobId id = content.get(i);
+      BlobId id = locs[i].entry().id();
       long len = offsets[i + 1] - offsets[i];
       if (zeroBlobs.contains(id)) {
         bytesDone.addAndGet(len);
@@ -407,7 +405,7 @@ public final class Restorer {
       long[] dense = {0};
       try {
         // in pieces: a large blob is written as it is decompressed, never held whole
-        repo.readBlobStreaming(id, (pos, b, off, n) -> {
+        repo.readBlobStreaming(locs[i], (pos, b, off, n) -> {
           try {
             dense[0] += writeSparse(ch, b, off, n, at + pos);
           } catch (IOException e) {
