@@ -530,9 +530,9 @@ public final class Backup {
   private final BlockingQueue<byte[]> smallBuffers = new ArrayBlockingQueue<>(64);
   private final AtomicInteger smallMade = new AtomicInteger();
 
-  /** A small file's bytes plus one (to see a file that grew), in whole pages: not rounded up to a MiB. */
+  /** Room for a small file's bytes, in whole pages: not rounded up to a MiB. */
   private int smallSize() {
-    return (cdc.params().min() + 1 + 4095) & ~4095;
+    return (cdc.params().min() + 4095) & ~4095;
   }
 
   private byte[] takeSmallBuffer() throws InterruptedException {
@@ -578,7 +578,6 @@ public final class Backup {
   private void readFile(FileJob f) throws InterruptedException {
     progress.current = f.path.toString();
     long total = 0;
-    boolean grew = false;
     try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       int min = cdc.params().min();
       long expected = f.meta.size();
@@ -587,11 +586,11 @@ public final class Backup {
         int n = 0;
         if (expected > 0) {
           byte[] data = takeSmallBuffer();
-          ByteBuffer bb = ByteBuffer.wrap(data, 0, (int) expected + 1);
+          // the expected bytes, without a last read to meet the end: a file that grew meanwhile has
+          // a new size (and mtime), which the lstat below sees
+          ByteBuffer bb = ByteBuffer.wrap(data, 0, (int) expected);
           while (bb.hasRemaining() && IoSlices.read(ch, bb) >= 0) {}
           n = bb.position();
-          grew = n > expected;
-          if (grew) n = (int) expected;
           if (n > 0) submit(f, data, n);
           else recycle(data, f);
         }
@@ -622,8 +621,8 @@ public final class Backup {
     }
     if (!f.dropped) {
       try {
-        Node now = fs.stat(f.path, f.meta.name());
-        if (grew || now.size() != f.meta.size() || now.mtimeNanos() != f.meta.mtimeNanos()) {
+        long[] now = PosixFs.sizeAndMtime(f.path);
+        if (now[0] != f.meta.size() || now[1] != f.meta.mtimeNanos()) {
           error(f.path, "changed while being read; the saved copy may mix old and new content");
         }
       } catch (IOException e) {

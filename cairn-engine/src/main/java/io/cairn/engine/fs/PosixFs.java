@@ -95,6 +95,21 @@ public final class PosixFs {
   }
 
   /**
+   * A path's size and modification time (nanoseconds), not following symlinks: one {@code lstat}, for
+   * telling whether a file changed while it was read. {@link #stat} also lists the file's xattrs,
+   * which costs an open, a listxattr and a close more per file.
+   */
+  public static long[] sizeAndMtime(Path p) throws IOException {
+    Object raw = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, NOFOLLOW);
+    if (RawStat.OK && RawStat.TYPE.isInstance(raw)) {
+      return new long[] {(long) RawStat.SIZE.get(raw),
+          (long) RawStat.MTIME_SEC.get(raw) * 1_000_000_000L + (long) RawStat.MTIME_NSEC.get(raw)};
+    }
+    var a = (java.nio.file.attribute.PosixFileAttributes) raw;
+    return new long[] {a.size(), nanos(a.lastModifiedTime())};
+  }
+
+  /**
    * Field access to {@code sun.nio.fs.UnixFileAttributes} (needs {@code --add-opens
    * java.base/sun.nio.fs}, which the launcher and the tests pass); without it, stat goes through
    * the "unix:*" attribute map, which allocates a map, boxes and times per file.
