@@ -230,13 +230,22 @@ public final class PosixFs {
    * and every later change would touch mtime).
    */
   public static void applyMetadata(Path p, Node n) throws IOException {
+    applyMetadata(p, n, -1);
+  }
+
+  /**
+   * As {@link #applyMetadata(Path, Node)}, for a file whose permission bits are known to be
+   * {@code modeNow} (-1: not known): the mode is then set only if it differs, which saves a restore
+   * one {@code chmod} per file that already has its mode from being created.
+   */
+  public static void applyMetadata(Path p, Node n, int modeNow) throws IOException {
     boolean link = n.type() == NodeType.SYMLINK;
     if (ROOT && (n.uid() != 0 || n.gid() != 0)) { // a file root creates is root's already
       Files.setAttribute(p, "unix:uid", n.uid(), NOFOLLOW);
       Files.setAttribute(p, "unix:gid", n.gid(), NOFOLLOW);
     }
     if (!link) {
-      Files.setAttribute(p, "unix:mode", n.mode() & 07777);
+      if ((n.mode() & 07777) != modeNow) Files.setAttribute(p, "unix:mode", n.mode() & 07777);
       if (!n.xattrs().isEmpty()) {
         UserDefinedFileAttributeView v = Files.getFileAttributeView(p, UserDefinedFileAttributeView.class);
         for (Map.Entry<String, String> x : n.xattrs().entrySet()) {

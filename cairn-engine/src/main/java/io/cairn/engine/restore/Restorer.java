@@ -204,7 +204,19 @@ public final class Restorer {
       Files.createDirectories(target);
     }
     Files.write(marker, Json.MAPPER.writeValueAsBytes(Map.of("snapshot", snap.id().toString())));
+    if (fresh) {
+      // the permission bits every file created here starts with (0666 less the umask, or what a
+      // default ACL gives): a file restored with these needs no chmod
+      try {
+        newFileMode = (Integer) Files.getAttribute(marker, "unix:mode") & 07777;
+      } catch (IOException | RuntimeException e) {
+        newFileMode = -1;
+      }
+    }
   }
+
+  /** The mode of a file this restore creates in a fresh target, -1 when not known (see {@link #prepareTarget}). */
+  private int newFileMode = -1;
 
   private boolean excluded(String snapPath) {
     if (excludes.isEmpty()) return false;
@@ -482,7 +494,8 @@ public final class Restorer {
       return;
     }
     try {
-      PosixFs.applyMetadata(p, n);
+      // in a fresh target every file is new, made with newFileMode; elsewhere it may be an old one kept
+      PosixFs.applyMetadata(p, n, fresh ? newFileMode : -1);
     } catch (IOException e) {
       warnings.add(p + ": metadata not fully restored: " + e.getMessage());
     }
