@@ -49,6 +49,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *     ─▶ hash, dedup, compress, encrypt into packs (worker threads) ─▶ upload (BlobWriter)
  *     ─▶ trees, bottom-up as each directory completes ─▶ index ─▶ snapshot
  * </pre>
+ * Files of one chunk at most take a shorter way: a small-files queue to a few more readers, each of
+ * which hashes, compresses and encrypts what it read itself.
  * Both queues are bounded, so memory stays bounded whatever the size of a file or tree: at most a
  * few chunks per worker, the open directories of the walk, and the open packs.
  *
@@ -538,18 +540,13 @@ public final class Backup {
   private byte[] takeSmallBuffer() throws InterruptedException {
     byte[] b = smallBuffers.poll();
     while (b == null) {
-      if (smallMade.getAndIncrement() < SMALL_READERS + opt.workers() + 1) return new byte[smallSize()];
+      // each reader holds one at most, from reading a small file until it is stored
+      if (smallMade.getAndIncrement() < SMALL_READERS + 1) return new byte[smallSize()];
       smallMade.decrementAndGet();
       b = smallBuffers.poll(100, TimeUnit.MILLISECONDS);
       if (b == null && failure != null) throw new InterruptedException("backup failed");
     }
     return b;
-  }
-
-  /** Gives a buffer back to the pool it came from: small files' buffers to theirs. */
-  private void recycle(byte[] b, FileJob f) {
-    if (f.meta.size() <= cdc.params().min()) smallBuffers.offer(b);
-    else chunkBuffers.give(b);
   }
 
   // ---------------------------------------------------------------- read and chunk
@@ -578,21 +575,20 @@ public final class Backup {
   private void readFile(FileJob f) throws InterruptedException {
     progress.current = f.path.toString();
     long total = 0;
+    byte[] small = null; // a small file's bytes, stored by this thread once the file is closed
     try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       int min = cdc.params().min();
       long expected = f.meta.size();
       if (expected <= min) {
-        // small file: one chunk, read straight into an exact-size array
+        // small file: one chunk, read straight into a pooled array
         int n = 0;
         if (expected > 0) {
-          byte[] data = takeSmallBuffer();
+          small = takeSmallBuffer();
           // the expected bytes, without a last read to meet the end: a file that grew meanwhile has
           // a new size (and mtime), which the lstat below sees
-          ByteBuffer bb = ByteBuffer.wrap(data, 0, (int) expected);
+          ByteBuffer bb = ByteBuffer.wrap(small, 0, (int) expected);
           while (bb.hasRemaining() && IoSlices.read(ch, bb) >= 0) {}
           n = bb.position();
-          if (n > 0) submit(f, data, n);
-          else recycle(data, f);
         }
         total = n;
       } else {
@@ -619,6 +615,13 @@ public final class Backup {
       error(f.path, "read failed: " + e.getMessage() + "; not backed up");
       f.dropped = true;
     }
+    if (small != null) {
+      try {
+        if (!f.dropped && total > 0) storeSmall(f, small, (int) total);
+      } finally {
+        smallBuffers.offer(small);
+      }
+    }
     if (!f.dropped) {
       try {
         long[] now = PosixFs.sizeAndMtime(f.path);
@@ -633,12 +636,28 @@ public final class Backup {
     f.chunkDone();
   }
 
+  /**
+   * Hashes and stores a small file's one chunk on the reading thread: no hand-off to a worker and
+   * back (a queue, a wake-up and a buffer returned across threads per file), which in a tree of
+   * many small files cost more than the work itself. A failure to store fails the backup.
+   */
+  private void storeSmall(FileJob f, byte[] data, int len) throws InterruptedException {
+    int idx = f.addChunk();
+    progress.bytesDone.addAndGet(len);
+    progress.bytesRead.addAndGet(len);
+    BlobId id = repo.sealer().masterKey().id(data, 0, len);
+    try {
+      writer.store(BlobType.DATA, id, data, 0, len);
+    } catch (IOException e) {
+      fail(e); // the repository's failure, not the file's
+      throw new InterruptedException("backup failed");
+    }
+    f.setChunk(idx, id);
+    f.chunkDone();
+  }
+
   private void submit(FileJob f, byte[] data, int len) throws InterruptedException {
     int idx = f.addChunk();
-    if (f.meta.size() <= cdc.params().min()) {
-      progress.bytesDone.addAndGet(len);
-      progress.bytesRead.addAndGet(len);
-    }
     while (!chunks.offer(new Chunk(f, idx, data, len), 100, TimeUnit.MILLISECONDS)) {
       if (failure != null) throw new InterruptedException("backup failed");
     }
@@ -660,7 +679,7 @@ public final class Backup {
         } else {
           id = repo.sealer().masterKey().id(d, 0, c.len());
           writer.store(BlobType.DATA, id, d, 0, c.len());
-          recycle(d, c.file());
+          chunkBuffers.give(d);
         }
         c.file().setChunk(c.index(), id);
         c.file().chunkDone();
