@@ -142,6 +142,7 @@ public final class Restorer {
       } else {
         restoreNode(start, target, base, true);
       }
+      flushBatch();
       inflight.acquire(opt.threads() * 4); // wait for all file work
       inflight.release(opt.threads() * 4);
     } catch (InterruptedException e) {
@@ -369,6 +370,13 @@ public final class Restorer {
       // several writers: make the file first, each range then opens it for writing
       Files.newByteChannel(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
     }
+    if (ranges == 1 && n.size() <= BATCH_FILE_MAX) {
+      // a small file goes with others in one task: one hand-off to the pool for many files
+      batch.add(new SmallFile(n, p, snapPath, locs, offs));
+      batchBytes += n.size();
+      if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) flushBatch();
+      return;
+    }
     AtomicInteger left = new AtomicInteger(ranges);
     for (int r = 0; r < ranges; r++) {
       int from = r * RANGE_CHUNKS;
@@ -381,8 +389,7 @@ public final class Restorer {
               : FileChannel.open(p, StandardOpenOption.WRITE)) {
             writeRange(ch, p, snapPath, locs, offs, from, to);
             if (left.decrementAndGet() != 0) return;
-            // a file ending in a hole is extended to its size by its last byte
-            if (ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
+            extendToSize(ch, n);
           }
           finishFile(n, p, snapPath);
         } catch (Throwable t) {
@@ -394,11 +401,57 @@ public final class Restorer {
     }
   }
 
+  /** Small files are handed to the pool this many at a time, or fewer when they add up to {@link #BATCH_BYTES}. */
+  private static final int BATCH_FILES = 32;
+  private static final long BATCH_BYTES = 4L << 20;
+  /** Files of at most this size (and of one range) are batched. */
+  private static final long BATCH_FILE_MAX = 1L << 20;
+
+  private record SmallFile(Node n, Path p, String snapPath, MemIndex.Location[] locs, long[] offs) {}
+
+  private List<SmallFile> batch = new ArrayList<>();
+  private long batchBytes;
+
+  /** Hands the small files collected so far to the pool as one task (walk thread only). */
+  private void flushBatch() throws InterruptedException {
+    if (batch.isEmpty()) return;
+    List<SmallFile> files = batch;
+    batch = new ArrayList<>();
+    batchBytes = 0;
+    inflight.acquire();
+    pool.execute(() -> {
+      try {
+        for (SmallFile f : files) {
+          try (FileChannel ch = FileChannel.open(f.p(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+              StandardOpenOption.TRUNCATE_EXISTING)) {
+            if (!writeRange(ch, f.p(), f.snapPath(), f.locs(), f.offs(), 0, f.locs().length)) extendToSize(ch, f.n());
+          }
+          finishFile(f.n(), f.p(), f.snapPath());
+        }
+      } catch (Throwable t) {
+        if (failure == null) failure = t;
+      } finally {
+        inflight.release();
+      }
+    });
+  }
+
+  /** A file ending in a hole is extended to its size by its last byte. */
+  private static void extendToSize(FileChannel ch, Node n) throws IOException {
+    if (n.size() > 0 && ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
+  }
+
   private static final int SPARSE_BLOCK = 64 * 1024;
 
-  private void writeRange(FileChannel ch, Path p, String snapPath, MemIndex.Location[] locs, long[] offsets, int from,
+  /**
+   * Writes blobs {@code [from, to)} of a file at their offsets; true when the last of them was written
+   * to its last byte (no hole at the end), so the file reaches its size without being extended.
+   */
+  private boolean writeRange(FileChannel ch, Path p, String snapPath, MemIndex.Location[] locs, long[] offsets, int from,
       int to) throws IOException {
+    boolean endWritten = false;
     for (int i = from; i < to; i++) {
+      endWritten = false;
       BlobId id = locs[i].entry().id();
       long len = offsets[i + 1] - offsets[i];
       if (zeroBlobs.contains(id)) {
@@ -411,6 +464,7 @@ public final class Restorer {
         if (w != null && copyAgain(w, ch, at, len)) {
           blobsCopied.incrementAndGet();
           bytesDone.addAndGet(len);
+          endWritten = true; // the first copy was written whole
           continue;
         }
       }
@@ -435,8 +489,10 @@ public final class Restorer {
       } else if (dense[0] == len && len >= COPY_MIN && written.size() < COPY_MAX_ENTRIES) {
         written.putIfAbsent(id, new Written(p, at)); // only now: its bytes are all written and verified
       }
+      endWritten = dense[0] == len;
       bytesDone.addAndGet(len);
     }
+    return endWritten;
   }
 
   /**
