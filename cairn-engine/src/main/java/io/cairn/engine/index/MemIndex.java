@@ -83,23 +83,6 @@ public final class MemIndex {
       return r;
     }
 
-    void copyTo(int i, Run dst, int j) {
-      ByteBuffer s = seg(i);
-      int p = pos(i);
-      ByteBuffer t = dst.seg(j);
-      int q = pos(j);
-      for (int k = 0; k < ENTRY; k += 8) t.putLong(q + k, s.getLong(p + k));
-    }
-
-    /** Sizes a run that will not grow (a sorted run): the last segment is allocated exactly. */
-    void ensureSize(int n) {
-      while (segs.size() * (long) SEG_SIZE < n) {
-        long left = n - segs.size() * (long) SEG_SIZE;
-        segs.add(ByteBuffer.allocateDirect((int) Math.min(SEG_SIZE, left) * ENTRY));
-      }
-      size = n;
-    }
-
     long capacityBytes() {
       long b = 0;
       for (ByteBuffer s : segs) b += s.capacity();
