@@ -366,17 +366,15 @@ public final class Restorer {
     final MemIndex.Location[] locs = count == found.length ? found : java.util.Arrays.copyOf(found, count);
     final long[] offs = offsets;
     int ranges = Math.max(1, (locs.length + RANGE_CHUNKS - 1) / RANGE_CHUNKS);
-    if (ranges > 1) {
-      // several writers: make the file first, each range then opens it for writing
-      Files.newByteChannel(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
-    }
-    if (ranges == 1 && n.size() <= BATCH_FILE_MAX) {
-      // a small file goes with others in one task: one hand-off to the pool for many files
-      batch.add(new SmallFile(n, p, snapPath, locs, offs));
+    if (ranges == 1) {
+      // a file of one range goes with others in one task: one hand-off to the pool for many small files
+      batch.add(new OneRange(n, p, snapPath, locs, offs));
       batchBytes += n.size();
       if (batch.size() >= BATCH_FILES || batchBytes >= BATCH_BYTES) flushBatch();
       return;
     }
+    // several writers: make the file first, each range then opens it for writing
+    Files.newByteChannel(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING).close();
     AtomicInteger left = new AtomicInteger(ranges);
     for (int r = 0; r < ranges; r++) {
       int from = r * RANGE_CHUNKS;
@@ -384,9 +382,7 @@ public final class Restorer {
       inflight.acquire();
       pool.execute(() -> {
         try {
-          try (FileChannel ch = ranges == 1
-              ? FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)
-              : FileChannel.open(p, StandardOpenOption.WRITE)) {
+          try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             writeRange(ch, p, snapPath, locs, offs, from, to);
             if (left.decrementAndGet() != 0) return;
             extendToSize(ch, n);
@@ -401,27 +397,28 @@ public final class Restorer {
     }
   }
 
-  /** Small files are handed to the pool this many at a time, or fewer when they add up to {@link #BATCH_BYTES}. */
+  /**
+   * Files of one range are handed to the pool this many at a time, or fewer once they add up to
+   * {@link #BATCH_BYTES} (so a larger one goes with few others, or alone).
+   */
   private static final int BATCH_FILES = 32;
   private static final long BATCH_BYTES = 4L << 20;
-  /** Files of at most this size (and of one range) are batched. */
-  private static final long BATCH_FILE_MAX = 1L << 20;
 
-  private record SmallFile(Node n, Path p, String snapPath, MemIndex.Location[] locs, long[] offs) {}
+  private record OneRange(Node n, Path p, String snapPath, MemIndex.Location[] locs, long[] offs) {}
 
-  private List<SmallFile> batch = new ArrayList<>();
+  private List<OneRange> batch = new ArrayList<>();
   private long batchBytes;
 
-  /** Hands the small files collected so far to the pool as one task (walk thread only). */
+  /** Hands the files of one range collected so far to the pool as one task (walk thread only). */
   private void flushBatch() throws InterruptedException {
     if (batch.isEmpty()) return;
-    List<SmallFile> files = batch;
+    List<OneRange> files = batch;
     batch = new ArrayList<>();
     batchBytes = 0;
     inflight.acquire();
     pool.execute(() -> {
       try {
-        for (SmallFile f : files) {
+        for (OneRange f : files) {
           try (FileChannel ch = FileChannel.open(f.p(), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
               StandardOpenOption.TRUNCATE_EXISTING)) {
             if (!writeRange(ch, f.p(), f.snapPath(), f.locs(), f.offs(), 0, f.locs().length)) extendToSize(ch, f.n());
