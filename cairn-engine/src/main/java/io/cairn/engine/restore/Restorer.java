@@ -42,7 +42,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The tree is walked on the caller's thread, which creates folders, symlinks, special files and
  * empty regular files (so hardlinks can be made at once); file contents are written by a bounded
- * pool, large files split into ranges written in parallel at their offsets. Every blob is verified
+ * pool, large files split into ranges written in parallel at their offsets, smaller ones handed
+ * over several to a task. Every blob is verified
  * against its id before it is written; an all-zero blob is not written but left as a hole, so sparse
  * files stay sparse. A blob that occurs again (a copied file, a repeated region) is copied in the
  * kernel from where it was first written and verified, instead of being read, decrypted,
