@@ -2,6 +2,7 @@ package io.cairn.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.cairn.engine.fs.Glob;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.Json;
 import io.cairn.engine.check.CheckRecord;
@@ -465,10 +466,8 @@ public final class Catalog implements AutoCloseable {
   public List<FileVersion> find(String glob, String asset, Instant since) {
     String base = glob.contains("/") ? glob.substring(glob.lastIndexOf('/') + 1) : glob;
     boolean wild = base.contains("*") || base.contains("?") || base.contains("[") || base.contains("{") || base.contains("\\");
-    java.nio.file.PathMatcher full = glob.contains("/")
-        ? java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + (glob.startsWith("/") ? glob : "**/" + glob))
-        : null;
-    java.nio.file.PathMatcher name = java.nio.file.FileSystems.getDefault().getPathMatcher("glob:" + base);
+    Glob full = glob.contains("/") ? Glob.compile(glob.startsWith("/") ? glob : "**/" + glob) : null;
+    Glob name = Glob.compile(base);
     Map<String, Object> args = new HashMap<>();
     String match;
     if (!wild) {
@@ -504,8 +503,8 @@ public final class Catalog implements AutoCloseable {
     List<FileVersion> out = new ArrayList<>();
     for (FileVersion v : rows) {
       String last = v.path().substring(v.path().lastIndexOf('/') + 1);
-      if (!name.matches(java.nio.file.Path.of(last))) continue; // LIKE is case-insensitive on SQLite; the glob decides
-      if (full != null && !full.matches(java.nio.file.Path.of(v.path()))) continue;
+      if (!name.matches(last)) continue; // LIKE is case-insensitive on SQLite; the glob decides
+      if (full != null && !full.matches(v.path())) continue;
       out.add(v);
     }
     return out;

@@ -1,13 +1,19 @@
 package io.cairn.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import picocli.CommandLine;
 
 /** The cairn command: builds the picocli tree and maps every failure to one line and an exit code. */
@@ -16,7 +22,10 @@ public final class Main {
 
   public static void main(String[] args) {
     OldGenWatch.start();
-    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    // UTF-8 whatever the locale: names are printed as they are stored, not as '?'
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), UTF_8), true);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err), UTF_8), true);
+    System.exit(run(Arguments.utf8(args), out, err));
   }
 
   /** Runs a command line; used by tests in-process. */
@@ -26,6 +35,7 @@ public final class Main {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.registerConverter(Path.class, Arguments::path);
     cl.setExecutionExceptionHandler((ex, line, parse) -> handle(ex, line.getErr(), debug(args)));
     cl.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("cairn: " + ex.getMessage());

@@ -1,8 +1,9 @@
 package io.cairn.engine.backup;
 
-import java.nio.file.FileSystems;
+import io.cairn.engine.fs.Glob;
+import io.cairn.engine.fs.RawNames;
+import io.cairn.engine.tree.Node;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,8 +13,8 @@ import java.util.List;
  * ({@code /home/*}{@code /.cache}; a relative one such as {@code build/out} matches at any depth).
  */
 final class Excludes {
-  private final List<PathMatcher> names = new ArrayList<>();
-  private final List<PathMatcher> paths = new ArrayList<>();
+  private final List<Glob> names = new ArrayList<>();
+  private final List<Glob> paths = new ArrayList<>();
 
   Excludes(List<String> patterns) {
     for (String p : patterns) {
@@ -22,9 +23,9 @@ final class Excludes {
       if (t.endsWith("/") && t.length() > 1) t = t.substring(0, t.length() - 1);
       try {
         if (t.indexOf('/') < 0) {
-          names.add(FileSystems.getDefault().getPathMatcher("glob:" + t));
+          names.add(Glob.compile(t));
         } else {
-          paths.add(FileSystems.getDefault().getPathMatcher("glob:" + (t.startsWith("/") ? t : "**/" + t)));
+          paths.add(Glob.compile(t.startsWith("/") ? t : "**/" + t));
         }
       } catch (IllegalArgumentException e) {
         throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, "bad exclude pattern '" + p + "': " + e.getMessage());
@@ -32,12 +33,13 @@ final class Excludes {
     }
   }
 
+  /** Whether a path is excluded; matched as its name reads in UTF-8, whatever the locale. */
   boolean excluded(Path abs) {
-    if (!names.isEmpty()) {
-      Path n = abs.getFileName();
-      for (PathMatcher m : names) if (n != null && m.matches(n)) return true;
-    }
-    for (PathMatcher m : paths) if (m.matches(abs)) return true;
+    if (names.isEmpty() && paths.isEmpty()) return false;
+    String path = Node.display(RawNames.bytesOf(abs));
+    String name = path.substring(path.lastIndexOf('/') + 1);
+    for (Glob m : names) if (m.matches(name)) return true;
+    for (Glob m : paths) if (m.matches(path)) return true;
     return false;
   }
 }

@@ -63,30 +63,35 @@ public final class RawNames {
     return new String(f.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
-  /** The path of a child named by a byte string. */
+  /**
+   * The path of a child named by a byte string. Built from the bytes themselves whenever the JDK's
+   * Unix paths are reachable: a name given as a Java string is encoded with the locale's charset
+   * ({@code sun.jnu.encoding}), which under the POSIX locale of cron and systemd jobs is ASCII, so
+   * {@code dir.resolve("café")} would fail there.
+   */
   public static Path child(Path dir, String byteName) {
-    byte[] b = byteName.getBytes(StandardCharsets.ISO_8859_1);
+    return dir.resolve(path(dir.getFileSystem(), byteName));
+  }
+
+  /** A path (a symlink's target, or a name) from a byte string, byte for byte whatever the locale. */
+  public static Path path(java.nio.file.FileSystem fs, String bytePath) {
+    byte[] b = bytePath.getBytes(StandardCharsets.ISO_8859_1);
+    if (NEW_PATH != null && fs == java.nio.file.FileSystems.getDefault()) {
+      try {
+        return (Path) NEW_PATH.invokeExact(fs, b);
+      } catch (Throwable t) {
+        throw new IllegalStateException("cannot build a raw path", t);
+      }
+    }
     String utf8 = strictUtf8(b);
-    if (utf8 != null) return dir.resolve(utf8);
-    if (NEW_PATH == null) {
+    if (utf8 == null) {
       throw new UnsupportedOperationException("cannot create a name that is not valid UTF-8 without --add-opens java.base/sun.nio.fs=ALL-UNNAMED");
     }
     try {
-      return dir.resolve((Path) NEW_PATH.invokeExact(dir.getFileSystem(), b));
-    } catch (Throwable t) {
-      throw new IllegalStateException("cannot build a raw path", t);
-    }
-  }
-
-  /** A target path (for a symlink) from a byte string. */
-  public static Path path(java.nio.file.FileSystem fs, String bytePath) {
-    byte[] b = bytePath.getBytes(StandardCharsets.ISO_8859_1);
-    String utf8 = strictUtf8(b);
-    if (utf8 != null) return fs.getPath(utf8);
-    try {
-      return (Path) NEW_PATH.invokeExact(fs, b);
-    } catch (Throwable t) {
-      throw new IllegalStateException("cannot build a raw path", t);
+      return fs.getPath(utf8);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new UnsupportedOperationException("cannot create the name '" + utf8 + "' in this locale ("
+          + System.getProperty("sun.jnu.encoding") + ") without --add-opens java.base/sun.nio.fs=ALL-UNNAMED", e);
     }
   }
 

@@ -7,6 +7,7 @@ import io.cairn.engine.Json;
 import io.cairn.engine.Zeros;
 import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
+import io.cairn.engine.fs.Glob;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.repo.Repository;
@@ -17,11 +18,9 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -61,8 +60,8 @@ public final class Restorer {
 
   private final Repository repo;
   private final RestoreOptions opt;
-  private final List<PathMatcher> includes = new ArrayList<>();
-  private final List<PathMatcher> excludes = new ArrayList<>();
+  private final List<Glob> includes = new ArrayList<>();
+  private final List<Glob> excludes = new ArrayList<>();
   private final Map<String, Path> hardlinks = new HashMap<>();
   private final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
   private final List<Map.Entry<Path, Path>> links = new ArrayList<>();
@@ -105,11 +104,11 @@ public final class Restorer {
     for (String g : opt.excludes()) excludes.add(matcher(g));
   }
 
-  private static PathMatcher matcher(String glob) {
+  private static Glob matcher(String glob) {
     String g = glob.startsWith("/") ? glob : "**/" + glob;
     if (g.endsWith("/")) g = g.substring(0, g.length() - 1);
     try {
-      return FileSystems.getDefault().getPathMatcher("glob:" + g);
+      return Glob.compile(g);
     } catch (IllegalArgumentException e) {
       throw new CairnException(ErrorCode.USAGE, "bad pattern '" + glob + "': " + e.getMessage());
     }
@@ -222,15 +221,15 @@ public final class Restorer {
 
   private boolean excluded(String snapPath) {
     if (excludes.isEmpty()) return false;
-    Path p = Path.of(Node.display(snapPath));
-    for (PathMatcher m : excludes) if (m.matches(p)) return true;
+    String p = Node.display(snapPath);
+    for (Glob m : excludes) if (m.matches(p)) return true;
     return false;
   }
 
   private boolean includedWhole(String snapPath) {
     if (includes.isEmpty()) return true;
-    Path p = Path.of(Node.display(snapPath));
-    for (PathMatcher m : includes) if (m.matches(p)) return true;
+    String p = Node.display(snapPath);
+    for (Glob m : includes) if (m.matches(p)) return true;
     return false;
   }
 

@@ -1,0 +1,74 @@
+package io.cairn.cli;
+
+import io.cairn.engine.fs.RawNames;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Command-line arguments and paths whatever the locale. The JVM decodes its arguments and builds
+ * paths with the locale's charset; under the POSIX locale that cron and systemd jobs get (no
+ * {@code LANG}) that is ASCII, so {@code cairn backup /srv/café} would arrive as {@code /srv/caf?}
+ * and could not be opened. Arguments are then read again from {@code /proc/self/cmdline} as UTF-8,
+ * and every path is built from its bytes.
+ */
+final class Arguments {
+  private Arguments() {}
+
+  /** {@code args} as their UTF-8 bytes say, when the JVM decoded them with another charset; else {@code args}. */
+  static String[] utf8(String[] args) {
+    Charset jnu = jnuCharset();
+    if (jnu == null || jnu.equals(StandardCharsets.UTF_8) || args.length == 0) return args;
+    byte[] cmdline;
+    try {
+      cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+    } catch (IOException | RuntimeException e) {
+      return args;
+    }
+    List<byte[]> all = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < cmdline.length; i++) {
+      if (cmdline[i] == 0) {
+        byte[] a = new byte[i - start];
+        System.arraycopy(cmdline, start, a, 0, a.length);
+        all.add(a);
+        start = i + 1;
+      }
+    }
+    if (all.size() < args.length) return args;
+    String[] out = new String[args.length];
+    for (int i = 0; i < args.length; i++) {
+      byte[] raw = all.get(all.size() - args.length + i);
+      // the tail of the command line must be these arguments: the same bytes as the JVM decoded them
+      if (!new String(raw, jnu).equals(args[i])) return args;
+      out[i] = new String(raw, StandardCharsets.UTF_8);
+    }
+    return out;
+  }
+
+  private static Charset jnuCharset() {
+    try {
+      String name = System.getProperty("sun.jnu.encoding");
+      return name == null ? null : Charset.forName(name);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A path from an argument: built from its UTF-8 bytes when the locale's charset cannot encode it. */
+  static Path path(String arg) {
+    try {
+      return Path.of(arg);
+    } catch (java.nio.file.InvalidPathException e) {
+      // as Path.of would have it: no doubled or trailing slashes
+      String clean = arg.replaceAll("/{2,}", "/");
+      if (clean.length() > 1 && clean.endsWith("/")) clean = clean.substring(0, clean.length() - 1);
+      return RawNames.path(FileSystems.getDefault(), new String(clean.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+  }
+}
