@@ -1,20 +1,18 @@
 package io.cairn.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.cairn.engine.Json;
 import io.cairn.engine.repo.Repository;
-import io.cairn.engine.store.LocalObjectStore;
+import io.cairn.service.JsonOutput;
+import io.cairn.service.StoreFactory;
+import io.cairn.service.Workspace;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Shared plumbing of the subcommands: options, output, opening the repository. */
+/** Shared plumbing of the subcommands: options, output, the workspace the services run in. */
 abstract class BaseCommand implements Callable<Integer> {
   @Mixin GlobalOptions global;
   @Spec CommandSpec spec;
@@ -32,52 +30,39 @@ abstract class BaseCommand implements Callable<Integer> {
     if (!global.json && !global.quiet) out().println(args.length == 0 ? fmt : String.format(fmt, args));
   }
 
+  /** Prints an outcome record as JSON (docs/json.md). */
   void printJson(Object o) {
-    try {
-      out().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(o));
-      out().flush();
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+    out().println(JsonOutput.write(o));
+    out().flush();
   }
 
-  /** Opens the repository, warming up the crypto a bulk command is about to use while the password is stretched. */
-  Repository openRepo(boolean encrypts, boolean decrypts) throws IOException {
-    io.cairn.engine.crypto.Sealer.warmUp(encrypts, decrypts);
-    return openRepo();
-  }
-
-  Repository openRepo() throws IOException {
-    Path p = global.repo();
-    if (!Files.isDirectory(p)) {
-      throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.REPOSITORY_NOT_FOUND,
-          "no repository at " + p.toAbsolutePath() + " (no such folder); check --repo / CAIRN_REPO, or create one with 'cairn init'");
-    }
-    return Repository.open(new LocalObjectStore(p), global.password(false), Clock.systemUTC());
+  /** The workspace of this command line: its catalog, the system clock, the password it was given. */
+  Workspace workspace() {
+    return new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), location -> global.password(false),
+        new StoreFactory());
   }
 
   /**
-   * Brings the catalog up to date with a repository this command changed. Never fails the
-   * command: the catalog is derived, and a failure here is a warning with the way to fix it.
+   * Opens the repository through the workspace, for the commands that have no service of their own
+   * yet (cat, repair, unlock).
    */
-  void updateCatalog(Repository repo) {
-    String target = global.catalog();
-    if (target == null) return;
-    try (io.cairn.catalog.Catalog c = io.cairn.catalog.Catalog.open(target, Clock.systemUTC())) {
-      c.sync(repo, global.repo().toAbsolutePath().toString());
-    } catch (IOException | RuntimeException | LinkageError e) {
-      String why = e instanceof IOException io ? Main.describe(io) : e.getMessage();
-      err().println("cairn: warning: catalog not updated (" + why + "); 'cairn catalog sync' catches up");
-    }
+  Repository openRepo(Workspace.Use use) throws IOException {
+    return workspace().open(global.repo(), use);
   }
 
-  /** Opens the catalog for a question; fails (it is what the command is about). */
-  io.cairn.catalog.Catalog openCatalog() {
-    String target = global.catalog();
-    if (target == null) {
-      throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, "the catalog is off (--catalog off or CAIRN_CATALOG=off); name one with --catalog");
-    }
-    return io.cairn.catalog.Catalog.open(target, Clock.systemUTC());
+  /** Brings the catalog up to date with a repository this command changed; a failure is a warning. */
+  void updateCatalog(Repository repo) {
+    workspace().updateCatalog(repo, global.repo(), listener());
+  }
+
+  /** A listener with a progress line rendered by {@code format}. */
+  CliListener listener(CliListener.Format format) {
+    return new CliListener(global, err(), format);
+  }
+
+  /** A listener for warnings (and phases with --debug). */
+  CliListener listener() {
+    return new CliListener(global, err());
   }
 
   static String bytes(long n) {

@@ -3,20 +3,11 @@ package io.cairn.cli;
 import io.cairn.catalog.Catalog;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.repo.Repository;
-import io.cairn.engine.store.LocalObjectStore;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import io.cairn.service.CatalogService;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 
 @Command(name = "catalog", description = {"Keep the catalog true: sync, rebuild, verify, list its repositories.",
     "",
@@ -35,53 +26,26 @@ final class CatalogCommand extends BaseCommand {
     return ErrorCode.USAGE.exitCode();
   }
 
-  /**
-   * The repositories to visit: the one named (--repo, else CAIRN_REPO), then those the catalog
-   * knows. A --repo on the command line stands alone unless {@code always} (rebuild) adds the known
-   * ones to it.
-   */
-  static List<String> targets(BaseCommand cmd, Catalog c, boolean always) {
-    boolean known = always || cmd.global.repo == null;
-    Set<String> out = new LinkedHashSet<>();
-    if (cmd.global.repo != null) out.add(cmd.global.repo.toAbsolutePath().toString());
-    else if (System.getenv("CAIRN_REPO") != null && !System.getenv("CAIRN_REPO").isBlank()) {
-      out.add(Path.of(System.getenv("CAIRN_REPO")).toAbsolutePath().toString());
-    }
-    if (known) for (Catalog.RepositoryRow r : c.repositories()) out.add(r.location());
-    if (out.isEmpty()) {
-      throw new CairnException(ErrorCode.USAGE, "no repositories: pass --repo PATH (the catalog knows none yet)");
-    }
-    return new ArrayList<>(out);
+  /** The repository named with --repo or $CAIRN_REPO, if any. */
+  static List<String> named(BaseCommand cmd) {
+    String r = cmd.global.repoOrNull();
+    return r == null ? List.of() : List.of(r);
   }
 
-  static Repository open(BaseCommand cmd, String location) throws IOException {
-    Path p = Path.of(location);
-    if (!Files.isDirectory(p)) {
-      throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + location + " (no such folder)");
-    }
-    return Repository.open(new LocalObjectStore(p), cmd.global.password(false), Clock.systemUTC());
-  }
-
-  /** Syncs each target; failures are collected, not thrown. */
-  static int syncAll(BaseCommand cmd, Catalog c, List<String> targets, List<Object> report) {
+  /** Prints what became of each repository; returns how many failed. */
+  static int report(BaseCommand cmd, List<CatalogService.Synced> synced) {
     int failed = 0;
-    for (String t : targets) {
-      try (Repository repo = open(cmd, t)) {
-        Catalog.SyncReport r = c.sync(repo, t);
-        report.add(r);
-        cmd.say("%s: %d snapshots, %d added, %d removed, %d files indexed in %d new trees, %d checks (%s)", t, r.snapshots(), r.added(),
-            r.removed(), r.filesIndexed(), r.treesIndexed(), r.verificationsAdded(), seconds(r.millis()));
-      } catch (IOException | RuntimeException e) {
+    for (CatalogService.Synced s : synced) {
+      if (!s.ok()) {
         failed++;
-        String why = e instanceof IOException io ? Main.describe(io) : e.getMessage();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("location", t);
-        m.put("error", why);
-        report.add(m);
-        cmd.err().println("cairn: " + t + ": not synchronized: " + why);
-        for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(t)) c.syncFailed(r.id(), why);
+        cmd.err().println("cairn: " + s.location() + ": not synchronized: " + s.error());
+        continue;
       }
+      Catalog.SyncReport r = s.report();
+      cmd.say("%s: %d snapshots, %d added, %d removed, %d files indexed in %d new trees, %d checks (%s)", s.location(), r.snapshots(),
+          r.added(), r.removed(), r.filesIndexed(), r.treesIndexed(), r.verificationsAdded(), seconds(r.millis()));
     }
+    if (cmd.global.json) cmd.printJson(synced);
     return failed;
   }
 
@@ -101,16 +65,9 @@ final class CatalogCommand extends BaseCommand {
       if ((role != null || tier != null) && global.repo == null) {
         throw new CairnException(ErrorCode.USAGE, "--role and --tier label the repository given with --repo");
       }
-      try (Catalog c = openCatalog()) {
-        List<Object> report = new ArrayList<>();
-        int failed = syncAll(this, c, targets(this, c, false), report);
-        if (role != null || tier != null) {
-          String loc = global.repo.toAbsolutePath().toString();
-          for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(loc)) c.label(r.id(), role, tier);
-        }
-        if (global.json) printJson(report);
-        return failed == 0 ? 0 : ErrorCode.PARTIAL.exitCode();
-      }
+      // --repo stands alone; $CAIRN_REPO is visited beside every repository the catalog knows
+      List<CatalogService.Synced> r = new CatalogService(workspace()).sync(named(this), global.repo == null, role, tier, listener());
+      return report(this, r) == 0 ? 0 : ErrorCode.PARTIAL.exitCode();
     }
   }
 
@@ -121,14 +78,8 @@ final class CatalogCommand extends BaseCommand {
   static final class Rebuild extends BaseCommand {
     @Override
     public Integer call() throws Exception {
-      try (Catalog c = openCatalog()) {
-        List<String> t = targets(this, c, true);
-        c.clear();
-        List<Object> report = new ArrayList<>();
-        int failed = syncAll(this, c, t, report);
-        if (global.json) printJson(report);
-        return failed == 0 ? 0 : ErrorCode.PARTIAL.exitCode();
-      }
+      List<CatalogService.Synced> r = new CatalogService(workspace()).rebuild(named(this), listener());
+      return report(this, r) == 0 ? 0 : ErrorCode.PARTIAL.exitCode();
     }
   }
 
@@ -139,29 +90,24 @@ final class CatalogCommand extends BaseCommand {
   static final class Verify extends BaseCommand {
     @Override
     public Integer call() throws Exception {
-      try (Catalog c = openCatalog()) {
-        List<Object> report = new ArrayList<>();
-        int drifted = 0;
-        int failed = 0;
-        for (String t : targets(this, c, false)) {
-          try (Repository repo = open(this, t)) {
-            Catalog.Drift d = c.verify(repo, t);
-            report.add(d);
-            if (!d.clean()) drifted++;
-            say("%s: %s", t, d.clean() ? "in sync" : d.goneFromRepository().size() + " point copies gone from the repository, "
-                + d.missingFromCatalog().size() + " snapshots missing from the catalog, " + d.differing().size() + " differ");
-            for (String s : d.goneFromRepository()) say("  gone:    %s", s.substring(0, 8));
-            for (String s : d.missingFromCatalog()) say("  missing: %s", s.substring(0, 8));
-            for (String s : d.differing()) say("  differs: %s", s.substring(0, 8));
-          } catch (IOException | RuntimeException e) {
-            failed++;
-            String why = e instanceof IOException io ? Main.describe(io) : e.getMessage();
-            err().println("cairn: " + t + ": cannot verify: " + why);
-          }
+      List<CatalogService.Verified> report = new CatalogService(workspace()).verify(named(this), global.repo == null);
+      int bad = 0;
+      for (CatalogService.Verified v : report) {
+        if (!v.ok()) {
+          bad++;
+          err().println("cairn: " + v.location() + ": cannot verify: " + v.error());
+          continue;
         }
-        if (global.json) printJson(report);
-        return drifted > 0 || failed > 0 ? ErrorCode.PARTIAL.exitCode() : 0;
+        Catalog.Drift d = v.drift();
+        if (!d.clean()) bad++;
+        say("%s: %s", v.location(), d.clean() ? "in sync" : d.goneFromRepository().size() + " point copies gone from the repository, "
+            + d.missingFromCatalog().size() + " snapshots missing from the catalog, " + d.differing().size() + " differ");
+        for (String s : d.goneFromRepository()) say("  gone:    %s", s.substring(0, 8));
+        for (String s : d.missingFromCatalog()) say("  missing: %s", s.substring(0, 8));
+        for (String s : d.differing()) say("  differs: %s", s.substring(0, 8));
       }
+      if (global.json) printJson(report);
+      return bad > 0 ? ErrorCode.PARTIAL.exitCode() : 0;
     }
   }
 
@@ -169,8 +115,9 @@ final class CatalogCommand extends BaseCommand {
   static final class Repos extends BaseCommand {
     @Override
     public Integer call() throws Exception {
-      try (Catalog c = openCatalog()) {
-        List<Catalog.RepositoryRow> rows = c.repositories();
+      {
+        CatalogService.Repositories all = new CatalogService(workspace()).repositories();
+        List<Catalog.RepositoryRow> rows = all.repositories();
         if (global.json) {
           printJson(rows);
         } else {
@@ -179,7 +126,7 @@ final class CatalogCommand extends BaseCommand {
                 (r.role() == null ? "" : "  role " + r.role()) + (r.tier() == null ? "" : "  tier " + r.tier()), r.snapshots(),
                 r.lastSync() == null ? "never" : SnapshotsCommand.TIME.format(r.lastSync()), r.lastSyncStatus());
           }
-          say("%d repositories in %s", rows.size(), c.store().location());
+          say("%d repositories in %s", rows.size(), all.catalog());
         }
         return 0;
       }

@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import io.cairn.catalog.Catalog;
+import io.cairn.service.CatalogService;
 import java.time.ZoneId;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -23,9 +24,10 @@ final class FindCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (Catalog c = openCatalog()) {
+    {
       long t0 = System.nanoTime();
-      List<Catalog.FileVersion> rows = c.find(glob, asset, since == null ? null : TimeArg.parse(since, "--since", ZoneId.systemDefault()));
+      List<Catalog.FileVersion> rows = new CatalogService(workspace()).find(glob, asset,
+          since == null ? null : TimeArg.parse(since, "--since", ZoneId.systemDefault()));
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (global.json) {
         printJson(rows);

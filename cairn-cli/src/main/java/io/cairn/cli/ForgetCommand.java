@@ -1,32 +1,20 @@
 package io.cairn.cli;
 
-import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.gc.Leases;
 import io.cairn.engine.gc.Pruner;
-import io.cairn.engine.repo.Repository;
-import io.cairn.engine.retention.Decision;
-import io.cairn.engine.retention.GroupKey;
-import io.cairn.engine.retention.Retention;
 import io.cairn.engine.retention.RetentionPolicy;
 import io.cairn.engine.retention.Span;
-import io.cairn.engine.snapshot.Pin;
-import io.cairn.engine.snapshot.Snapshot;
-import java.time.Duration;
-import java.time.Instant;
+import io.cairn.service.ForgetService;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
 
 @Command(name = "forget", description = {"Remove snapshots by id, or by a retention policy.",
     "",
@@ -92,83 +80,29 @@ final class ForgetCommand extends BaseCommand {
       Span within = keepWithin == null ? null : RetentionPolicy.parseDuration(keepWithin);
       policy = new RetentionPolicy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, within, Set.copyOf(keepTags));
       for (String f : groupBy.split(",")) if (!f.isBlank()) by.add(f.strip());
-      Retention.group(List.of(), by);
     } catch (IllegalArgumentException e) {
       throw new CairnException(ErrorCode.USAGE, e.getMessage());
     }
-    if (snaps.isEmpty() == policy.isEmpty()) {
-      throw new CairnException(ErrorCode.USAGE, snaps.isEmpty()
-          ? "nothing to forget: give snapshot ids or at least one --keep-* rule (forget never removes everything)"
-          : "give either snapshot ids or --keep-* rules, not both");
-    }
-    try (Repository repo = openRepo()) {
-      Instant now = repo.clock().instant();
-      Map<BlobId, Pin> pins = repo.pins();
-      List<Map<String, Object>> report = new ArrayList<>();
-      List<Snapshot> remove = new ArrayList<>();
-      if (!snaps.isEmpty()) {
-        for (String ref : snaps) {
-          Snapshot s = repo.resolve(ref);
-          Pin p = pins.get(s.id());
-          if (p != null && p.holdsAt(now)) {
-            throw new CairnException(ErrorCode.CONFLICT, "snapshot " + s.id().shortHex() + " is pinned"
-                + (p.until() == null ? "" : " until " + p.until()) + "; 'cairn pin " + s.id().shortHex() + " --remove' first");
-          }
-          remove.add(s);
-          report.add(row(null, s, List.of()));
-        }
-      } else {
-        Map<BlobId, Optional<Instant>> pinMap = new HashMap<>();
-        for (Map.Entry<BlobId, Pin> e : pins.entrySet()) pinMap.put(e.getKey(), Optional.ofNullable(e.getValue().until()));
-        Retention r = new Retention(policy, zone, repo.clock());
-        for (Map.Entry<GroupKey, List<Snapshot>> g : Retention.group(repo.snapshots(), by).entrySet()) {
-          List<Decision> ds = r.apply(g.getValue(), pinMap);
-          if (!global.json) say("group %s: keep %d, remove %d", g.getKey().toString().isEmpty() ? "(all)" : g.getKey(),
-              ds.stream().filter(Decision::keep).count(), ds.stream().filter(d -> !d.keep()).count());
-          for (Decision d : ds) {
-            report.add(row(g.getKey().toString(), d.snapshot(), d.reasons()));
-            if (!global.json) {
-              say("  %s  %s  %s", d.snapshot().id().shortHex(), SnapshotsCommand.TIME.format(d.snapshot().time()),
-                  d.keep() ? "keep: " + String.join(", ", d.reasons()) : "remove");
-            }
-            if (!d.keep()) remove.add(d.snapshot());
-          }
-        }
-      }
-      if (!dryRun) for (Snapshot s : remove) repo.forgetSnapshot(s.id());
-      if (!dryRun && !remove.isEmpty()) updateCatalog(repo);
-      Pruner.Report pr = null;
-      if (prune && !dryRun && !remove.isEmpty()) {
-        pr = new Pruner(repo, 5, false, Duration.ofHours(1), Leases.DEFAULT_TTL).run();
-      }
-      if (global.json) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dryRun", dryRun);
-        m.put("snapshots", report);
-        m.put("removed", remove.stream().map(s -> s.id().toString()).toList());
-        if (pr != null) m.put("prune", pr);
-        printJson(m);
-      } else {
-        if (!snaps.isEmpty()) for (Snapshot s : remove) say("%s snapshot %s", dryRun ? "would remove" : "removed", s.id().shortHex());
-        say("%s %d snapshot(s)%s", dryRun ? "would remove" : "removed", remove.size(),
-            remove.isEmpty() || prune || dryRun ? "" : "; run 'cairn prune' to reclaim space");
-        if (pr != null) say("prune: deleted %d pack(s), repacked %d, freed about %s", pr.packsDeleted() + pr.orphansDeleted(),
-            pr.packsRepacked(), bytes(pr.bytesFreed()));
-      }
+    ForgetService.Outcome r = new ForgetService(workspace()).run(
+        new ForgetService.Request(global.repo(), snaps, policy, by, zone, dryRun, prune), listener());
+    if (global.json) {
+      printJson(r);
       return 0;
     }
-  }
-
-  private static Map<String, Object> row(String group, Snapshot s, List<String> reasons) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    if (group != null) m.put("group", group);
-    m.put("id", s.id().toString());
-    m.put("time", s.time().toString());
-    m.put("host", s.host());
-    m.put("paths", s.paths());
-    m.put("tags", s.tags());
-    m.put("keep", !reasons.isEmpty());
-    m.put("reasons", reasons);
-    return m;
+    for (ForgetService.Group g : r.groups()) {
+      say("group %s: keep %d, remove %d", g.group().isEmpty() ? "(all)" : g.group(), g.keep(), g.remove());
+      for (ForgetService.Row d : r.snapshots()) {
+        if (!g.group().equals(d.group())) continue;
+        say("  %s  %s  %s", d.id().substring(0, 8), SnapshotsCommand.TIME.format(d.time()),
+            d.keep() ? "keep: " + String.join(", ", d.reasons()) : "remove");
+      }
+    }
+    if (!snaps.isEmpty()) for (String id : r.removed()) say("%s snapshot %s", dryRun ? "would remove" : "removed", id.substring(0, 8));
+    say("%s %d snapshot(s)%s", dryRun ? "would remove" : "removed", r.removed().size(),
+        r.removed().isEmpty() || prune || dryRun ? "" : "; run 'cairn prune' to reclaim space");
+    Pruner.Report pr = r.prune();
+    if (pr != null) say("prune: deleted %d pack(s), repacked %d, freed about %s", pr.packsDeleted() + pr.orphansDeleted(),
+        pr.packsRepacked(), bytes(pr.bytesFreed()));
+    return 0;
   }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 
 /** Options every command shares: where the repository is, how to get its password, output form. */
 final class GlobalOptions {
-  @Option(names = {"-r", "--repo"}, paramLabel = "PATH", description = "Repository folder (default: $CAIRN_REPO).")
-  Path repo;
+  @Option(names = {"-r", "--repo"}, paramLabel = "LOCATION", description = "Repository: a folder or a file: URI (default: $CAIRN_REPO).")
+  String repo;
 
   @Option(names = "--password-file", paramLabel = "FILE", description = "Read the password from FILE (default: $CAIRN_PASSWORD_FILE; else $CAIRN_PASSWORD; else a prompt on a terminal).")
   Path passwordFile;
@@ -52,13 +52,21 @@ final class GlobalOptions {
     return c.equals("off") ? null : c;
   }
 
-  Path repo() {
+  /** The repository's location: --repo, else $CAIRN_REPO. */
+  String repo() {
     if (repo != null) return repo;
     String env = System.getenv("CAIRN_REPO");
     if (env == null || env.isBlank()) {
       throw new CairnException(ErrorCode.USAGE, "no repository given: pass --repo PATH or set CAIRN_REPO");
     }
-    return Path.of(env);
+    return env;
+  }
+
+  /** The repository named on the command line or in $CAIRN_REPO; null when neither. */
+  String repoOrNull() {
+    if (repo != null) return repo;
+    String env = System.getenv("CAIRN_REPO");
+    return env == null || env.isBlank() ? null : env;
   }
 
   /** Asked once per command, however many repositories it opens ('cairn catalog sync'). */

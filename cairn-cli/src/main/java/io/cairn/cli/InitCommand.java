@@ -1,19 +1,11 @@
 package io.cairn.cli;
 
-import io.cairn.engine.CairnException;
-import io.cairn.engine.ErrorCode;
-import io.cairn.engine.chunk.ChunkerParams;
-import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.repo.RepoConfig;
-import io.cairn.engine.repo.Repository;
-import io.cairn.engine.store.LocalObjectStore;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import io.cairn.service.InitService;
+import io.cairn.service.KeyService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 
 @Command(name = "init", description = {"Create a new, empty repository.",
     "",
@@ -42,42 +34,14 @@ final class InitCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    Path p = global.repo();
-    ChunkerParams cp;
-    KeyFile.KdfParams kdf;
-    try {
-      cp = new ChunkerParams(chunkMin, chunkAvg, chunkMax);
-      kdf = new KeyFile.KdfParams(kdfMemory, kdfIterations, 1);
-      // validated now, before asking for a password or creating anything
-      new io.cairn.engine.repo.RepoConfig(io.cairn.engine.repo.RepoConfig.VERSION, "check", java.time.Instant.EPOCH, cp, packSize, level);
-    } catch (IllegalArgumentException e) {
-      throw new CairnException(ErrorCode.USAGE, e.getMessage());
-    }
-    if (Files.exists(p) && !Files.isDirectory(p)) {
-      throw new CairnException(ErrorCode.CONFLICT, p.toAbsolutePath() + " exists and is not a folder");
-    }
-    if (Files.isDirectory(p)) {
-      try (var s = Files.list(p)) {
-        if (s.findAny().isPresent() && !Files.exists(p.resolve(Repository.CONFIG))) {
-          throw new CairnException(ErrorCode.CONFLICT, "folder " + p.toAbsolutePath() + " is not empty; give an empty or new folder for the repository");
-        }
-      }
-    }
-    char[] pw = global.password(true);
-    Files.createDirectories(p);
-    try (Repository r = Repository.init(new LocalObjectStore(p), pw, cp, packSize, level, kdf, Clock.systemUTC())) {
-      if (global.json) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("repository", p.toAbsolutePath().toString());
-        m.put("id", r.config().id());
-        m.put("config", r.config());
-        printJson(m);
-      } else {
-        say("created repository %s at %s", r.config().id(), p.toAbsolutePath());
-        say("keep the password safe: without it the data cannot be read by anyone, you included");
-      }
-    } catch (IllegalArgumentException e) {
-      throw new CairnException(ErrorCode.USAGE, e.getMessage());
+    InitService.Request req = new InitService.Request(global.repo(), chunkMin, chunkAvg, chunkMax, packSize, level,
+        new KeyService.Kdf(kdfMemory, kdfIterations));
+    InitService.Outcome r = new InitService(workspace()).run(req, () -> global.password(true));
+    if (global.json) {
+      printJson(r);
+    } else {
+      say("created repository %s at %s", r.id(), r.repository());
+      say("keep the password safe: without it the data cannot be read by anyone, you included");
     }
     return 0;
   }

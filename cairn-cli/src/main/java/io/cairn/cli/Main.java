@@ -2,17 +2,14 @@ package io.cairn.cli;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.service.Failures;
+import io.cairn.service.JsonOutput;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.InterruptedIOException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine;
 
@@ -36,10 +33,21 @@ public final class Main {
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
     cl.registerConverter(Path.class, Arguments::path);
-    cl.setExecutionExceptionHandler((ex, line, parse) -> handle(ex, line.getErr(), debug(args)));
+    cl.setExecutionExceptionHandler((ex, line, parse) -> handle(ex, line.getErr(), debug(args), json(args)));
     cl.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("cairn: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("cairn: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
+      PrintWriter e = ex.getCommandLine().getErr();
+      String help = "see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'";
+      String message = ex.getMessage();
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+        message += "; did you mean " + String.join(" or ", u.getSuggestions()) + "?";
+      }
+      if (json(args)) {
+        e.println(JsonOutput.error(new Failures.Failure(ErrorCode.USAGE, message, help)));
+      } else {
+        e.println("cairn: " + message);
+        e.println("cairn: " + help);
+      }
+      e.flush();
       return ErrorCode.USAGE.exitCode();
     });
     cl.setExecutionStrategy(parse -> {
@@ -68,50 +76,29 @@ public final class Main {
     for (Class<?> c : all ? java.util.List.of(Cairn.COMMANDS) : named) cl.addSubcommand(c);
   }
 
+  private static boolean json(String[] args) {
+    for (String a : args) if (a.equals("--json")) return true;
+    return false;
+  }
+
   private static boolean debug(String[] args) {
     for (String a : args) if (a.equals("--debug")) return true;
     return System.getenv("CAIRN_DEBUG") != null;
   }
 
-  static int handle(Throwable ex, PrintWriter err, boolean debug) {
+  static int handle(Throwable ex, PrintWriter err, boolean debug, boolean json) {
     if (debug) ex.printStackTrace(err);
-    ErrorCode code;
-    String msg;
-    if (ex instanceof CairnException ce) {
-      code = ce.code();
-      msg = ce.getMessage();
-    } else if (ex instanceof io.cairn.engine.CorruptObjectException || ex instanceof io.cairn.engine.MissingObjectException) {
-      code = ErrorCode.DATA_DAMAGED;
-      msg = "repository data is damaged: " + ex.getMessage() + "; run 'cairn check --read-data' to see what it affects";
-    } else if (ex instanceof InterruptedIOException || ex instanceof InterruptedException) {
-      code = ErrorCode.INTERRUPTED;
-      msg = "interrupted";
-    } else if (ex instanceof IOException io) {
-      code = ErrorCode.IO;
-      msg = describe(io);
-    } else if (ex instanceof OutOfMemoryError) {
-      code = ErrorCode.INTERNAL;
-      msg = "out of memory; raise the heap with CAIRN_HEAP=4g (default 2g) and report this";
+    Failures.Failure f = Failures.of(ex);
+    if (json) {
+      err.println(JsonOutput.error(f));
     } else {
-      code = ErrorCode.INTERNAL;
-      msg = "internal error: " + ex + (debug ? "" : " (run with --debug for details, and please report it)");
+      err.println("cairn: " + f.line());
     }
-    err.println("cairn: " + msg);
     err.flush();
-    return code.exitCode();
+    return f.exitCode();
   }
 
   static String describe(IOException io) {
-    String m = String.valueOf(io.getMessage());
-    Throwable root = io;
-    while (root.getCause() != null && root.getCause() != root) root = root.getCause();
-    String all = m + " " + root.getMessage();
-    if (all.contains("No space left on device")) {
-      return "disk full: " + m + "; nothing half-written was published, free space and run the command again";
-    }
-    if (io instanceof AccessDeniedException ad) return "permission denied: " + ad.getFile();
-    if (io instanceof NoSuchFileException nf) return "no such file or folder: " + nf.getFile();
-    if (io instanceof FileSystemException fs && fs.getFile() != null) return fs.getFile() + ": " + fs.getReason();
-    return m;
+    return Failures.describe(io);
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import io.cairn.catalog.Catalog;
+import io.cairn.service.CatalogService;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import java.time.ZoneId;
@@ -55,8 +56,8 @@ final class PointsCommand extends BaseCommand {
     Catalog.PointQuery q = new Catalog.PointQuery(asset, group, host, tag, consistency,
         since == null ? null : TimeArg.parse(since, "--since", zone), until == null ? null : TimeArg.parse(until, "--until", zone),
         verified, limit);
-    try (Catalog c = openCatalog()) {
-      List<Catalog.PointRow> rows = asOf == null ? c.points(q) : c.asOf(TimeArg.parse(asOf, "--as-of", zone), q);
+    {
+      List<Catalog.PointRow> rows = new CatalogService(workspace()).points(q, asOf == null ? null : TimeArg.parse(asOf, "--as-of", zone));
       if (global.json) {
         printJson(rows);
       } else {
@@ -79,8 +80,8 @@ final class PointsCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (Catalog c = openCatalog()) {
-        Catalog.PointDetail d = c.show(ref);
+      {
+        Catalog.PointDetail d = new CatalogService(workspace()).show(ref);
         if (global.json) {
           printJson(d);
           return 0;

@@ -2,13 +2,13 @@ package io.cairn.cli;
 
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.gc.Leases;
 import io.cairn.engine.gc.Pruner;
-import io.cairn.engine.repo.Repository;
+import io.cairn.service.PruneService;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 
 @Command(name = "prune", description = {"Reclaim the space of data no snapshot needs.",
     "",
@@ -36,29 +36,25 @@ final class PruneCommand extends BaseCommand {
   public Integer call() throws Exception {
     double p = percent(maxUnused, "--max-unused");
     Duration wait = duration(maxWait, "--max-wait");
-    try (Repository repo = openRepo(true, true)) {
-      long t0 = System.nanoTime();
-      Pruner.Report r = new Pruner(repo, p, dryRun, wait, Leases.DEFAULT_TTL).run();
-      long ms = (System.nanoTime() - t0) / 1_000_000;
-      if (!dryRun) updateCatalog(repo);
-      if (global.json) {
-        printJson(r);
-      } else {
-        say("%d snapshots use %d blobs in %d packs (%s)", r.snapshots(), r.blobsUsed(), r.packsTotal(), bytes(r.bytesTotal()));
-        String verb = dryRun ? "would " : "";
-        say("%sdelete %d unused pack(s) and %d pack(s) no index names, %srepack %d pack(s) (%d blobs, %s still used); %sfree about %s",
-            verb, r.packsDeleted(), r.orphansDeleted(), verb, r.packsRepacked(), r.blobsRepacked(), bytes(r.bytesRepacked()),
-            verb, bytes(r.bytesFreed()));
-        if (!dryRun) {
-          if (r.packsKept() > 0) say("kept %d pack(s) a backup came to need meanwhile", r.packsKept());
-          if (r.plansPending() > 0) {
-            say("%d garbage plan(s) still wait for running backups; the next prune deletes their packs", r.plansPending());
-          }
-          say("done in %s", seconds(ms));
+    PruneService.Outcome o = new PruneService(workspace()).run(new PruneService.Request(global.repo(), p, wait, dryRun), listener());
+    Pruner.Report r = o.report();
+    if (global.json) {
+      printJson(r);
+    } else {
+      say("%d snapshots use %d blobs in %d packs (%s)", r.snapshots(), r.blobsUsed(), r.packsTotal(), bytes(r.bytesTotal()));
+      String verb = dryRun ? "would " : "";
+      say("%sdelete %d unused pack(s) and %d pack(s) no index names, %srepack %d pack(s) (%d blobs, %s still used); %sfree about %s",
+          verb, r.packsDeleted(), r.orphansDeleted(), verb, r.packsRepacked(), r.blobsRepacked(), bytes(r.bytesRepacked()),
+          verb, bytes(r.bytesFreed()));
+      if (!dryRun) {
+        if (r.packsKept() > 0) say("kept %d pack(s) a backup came to need meanwhile", r.packsKept());
+        if (r.plansPending() > 0) {
+          say("%d garbage plan(s) still wait for running backups; the next prune deletes their packs", r.plansPending());
         }
+        say("done in %s", seconds(o.durationMillis()));
       }
-      return 0;
     }
+    return 0;
   }
 
   static double percent(String s, String flag) {

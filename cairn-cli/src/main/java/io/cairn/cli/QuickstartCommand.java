@@ -1,19 +1,20 @@
 package io.cairn.cli;
 
+import io.cairn.catalog.Catalog;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.backup.Backup;
-import io.cairn.engine.backup.BackupOptions;
-import io.cairn.catalog.Catalog;
-import io.cairn.engine.check.Checker;
-import io.cairn.engine.chunk.ChunkerParams;
-import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.repo.RepoConfig;
-import io.cairn.engine.repo.Repository;
-import io.cairn.engine.restore.RestoreOptions;
-import io.cairn.engine.restore.Restorer;
 import io.cairn.engine.snapshot.Snapshot;
-import io.cairn.engine.store.LocalObjectStore;
+import io.cairn.service.BackupService;
+import io.cairn.service.CatalogService;
+import io.cairn.service.CheckService;
+import io.cairn.service.InitService;
+import io.cairn.service.KeyService;
+import io.cairn.service.RestoreService;
+import io.cairn.service.StoreFactory;
+import io.cairn.service.Workspace;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -24,13 +25,14 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+
 
 @Command(name = "quickstart", description = {"Run the main job end to end on a sample data set, with embedded defaults.",
     "",
@@ -74,74 +76,74 @@ final class QuickstartCommand extends BaseCommand {
     Files.writeString(pwFile, password + "\n");
     Files.setPosixFilePermissions(pwFile, PosixFilePermissions.fromString("rw-------"));
     step("2/7 creating an encrypted repository in %s (password in %s)", repoDir, pwFile);
-    Files.createDirectories(repoDir);
-    try (Repository repo = Repository.init(new LocalObjectStore(repoDir), password.toCharArray(), ChunkerParams.DEFAULT,
-        16 << 20, RepoConfig.DEFAULT_COMPRESSION_LEVEL, KeyFile.KdfParams.DEFAULT, Clock.systemUTC())) {
-      step("3/7 first backup");
-      Snapshot s1 = new Backup(repo, new BackupOptions(List.of(data), List.of("quickstart"), List.of(), false, null, null, 0), null).run().snapshot();
-      Snapshot.Stats a = s1.stats();
-      say("    %d files, %s; stored %s after dedup, compression and encryption (%s)", a.files(), bytes(a.bytesTotal()),
-          bytes(a.bytesStored()), seconds(a.durationMillis()));
+    String repo = repoDir.toString();
+    String catalog = root.resolve("catalog.db").toString();
+    Workspace ws = new Workspace(new Workspace.Settings(catalog, 0), Clock.systemUTC(), location -> password.toCharArray(),
+        new StoreFactory());
+    new InitService(ws).run(new InitService.Request(repo, 512 << 10, 1 << 20, 8 << 20, 16 << 20, RepoConfig.DEFAULT_COMPRESSION_LEVEL,
+        new KeyService.Kdf(32768, 3)), password::toCharArray);
+    CliListener quiet = listener();
 
-      step("4/7 changing some data, then a second backup");
-      SampleData.mutate(data, new Random(7));
-      Snapshot s2 = new Backup(repo, new BackupOptions(List.of(data), List.of("quickstart"), List.of(), false, null, null, 0), null).run().snapshot();
-      Snapshot.Stats b = s2.stats();
-      long saved = b.bytesTotal() - b.bytesAdded();
-      say("    %d files unmodified (not read), %d changed, %d new; added only %s of %s: dedup saved %s (%.0f%%) (%s)",
-          b.filesUnmodified(), b.filesChanged(), b.filesNew(), bytes(b.bytesAdded()), bytes(b.bytesTotal()), bytes(saved),
-          b.bytesTotal() == 0 ? 0.0 : 100.0 * saved / b.bytesTotal(), seconds(b.durationMillis()));
+    step("3/7 first backup");
+    BackupService backup = new BackupService(ws);
+    BackupService.Outcome s1 = backup.run(new BackupService.Request(repo, List.of(data), List.of("quickstart"), List.of(), false, null,
+        null, false), quiet);
+    Snapshot.Stats a = s1.stats();
+    say("    %d files, %s; stored %s after dedup, compression and encryption (%s)", a.files(), bytes(a.bytesTotal()),
+        bytes(a.bytesStored()), seconds(a.durationMillis()));
 
-      step("5/7 restoring the second snapshot into %s and comparing byte for byte", restoreDir);
-      long t0 = System.nanoTime();
-      Restorer.Result r = new Restorer(repo, new RestoreOptions(restoreDir, List.of(), List.of(), false, false, 0)).run(s2, "");
-      long restoreMs = (System.nanoTime() - t0) / 1_000_000;
-      Path restored = restoreDir.resolve(data.toString().substring(1));
-      List<String> diffs = TreeCompare.compare(data, restored);
-      if (!r.damaged().isEmpty() || !diffs.isEmpty()) {
-        for (String d : diffs) err().println("difference: " + d);
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "the restore differs from the source in " + (diffs.size() + r.damaged().size()) + " place(s)");
-      }
-      say("    %d files, %s restored in %s; identical to the source (content, modes, times, links)", r.files(), bytes(r.bytes()), seconds(restoreMs));
+    step("4/7 changing some data, then a second backup");
+    SampleData.mutate(data, new Random(7));
+    BackupService.Outcome s2 = backup.run(new BackupService.Request(repo, List.of(data), List.of("quickstart"), List.of(), false, null,
+        null, false), quiet);
+    Snapshot.Stats b = s2.stats();
+    long saved = b.bytesTotal() - b.bytesAdded();
+    say("    %d files unmodified (not read), %d changed, %d new; added only %s of %s: dedup saved %s (%.0f%%) (%s)",
+        b.filesUnmodified(), b.filesChanged(), b.filesNew(), bytes(b.bytesAdded()), bytes(b.bytesTotal()), bytes(saved),
+        b.bytesTotal() == 0 ? 0.0 : 100.0 * saved / b.bytesTotal(), seconds(b.durationMillis()));
 
-      step("6/7 checking the repository, reading all data");
-      java.time.Instant checked = java.time.Instant.now();
-      Checker.Report c = new Checker(repo, Runtime.getRuntime().availableProcessors()).run(1.0, 1);
-      repo.saveCheckRecord(new io.cairn.engine.check.CheckRecord(io.cairn.engine.check.CheckRecord.VERSION,
-          java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16)), checked, Repository.hostname(), "read-data",
-          c.ok(), c.problems().size(), c.snapshots(), c.packsRead(), c.bytesRead(), c.packsVerified()));
-      if (!c.ok()) throw new CairnException(ErrorCode.DATA_DAMAGED, "check found problems: " + c.problems());
-      say("    %d packs, %s read and verified: no errors", c.packsRead(), bytes(c.bytesRead()));
+    step("5/7 restoring the second snapshot into %s and comparing byte for byte", restoreDir);
+    RestoreService.Outcome r = new RestoreService(ws).run(new RestoreService.Request(repo, s2.snapshot(), "", restoreDir, List.of(),
+        List.of(), false, false, 0), quiet);
+    Path restored = restoreDir.resolve(data.toString().substring(1));
+    List<String> diffs = TreeCompare.compare(data, restored);
+    if (!r.intact() || !diffs.isEmpty()) {
+      for (String d : diffs) err().println("difference: " + d);
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "the restore differs from the source in " + (diffs.size() + r.damaged().size()) + " place(s)");
+    }
+    say("    %d files, %s restored in %s; identical to the source (content, modes, times, links)", r.files(), bytes(r.bytes()),
+        seconds(r.durationMillis()));
 
-      step("7/7 cataloguing the points and their files (SQLite, %s)", root.resolve("catalog.db"));
-      List<Catalog.FileVersion> versions;
-      try (Catalog cat = Catalog.open(root.resolve("catalog.db").toString(), java.time.Clock.systemUTC())) {
-        cat.sync(repo, repoDir.toString());
-        int all = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0)).size();
-        int verified = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0)).size();
-        versions = cat.find("image-a.bin", null, null);
-        say("    %d points, %d verified by the check above; 'image-a.bin' has %d versions, %s", all, verified, versions.size(),
-            versions.size() == 2 && !java.util.Objects.equals(versions.get(0).contentId(), versions.get(1).contentId())
-                ? "changed in the second backup" : "unchanged");
-      }
-      summary.put("catalog", root.resolve("catalog.db").toString());
-      summary.put("imageVersions", versions.size());
-      summary.put("folder", root.toString());
-      summary.put("snapshots", List.of(s1.id().toString(), s2.id().toString()));
-      summary.put("firstBackup", a);
-      summary.put("secondBackup", b);
-      summary.put("restoreMillis", restoreMs);
-      summary.put("restoreIdentical", true);
-      summary.put("checkOk", true);
-      if (global.json) {
-        printJson(summary);
-      } else {
-        say("");
-        say("done. Look around with:");
-        say("  export CAIRN_REPO=%s CAIRN_PASSWORD_FILE=%s", repoDir, pwFile);
-        say("  ./cairn snapshots;  ./cairn diff %s %s;  ./cairn ls latest", s1.id().shortHex(), s2.id().shortHex());
-        say("  ./cairn points --catalog %s;  ./cairn find image-a.bin --catalog %s", root.resolve("catalog.db"), root.resolve("catalog.db"));
-      }
+    step("6/7 checking the repository, reading all data");
+    CheckService.Outcome c = new CheckService(ws).run(new CheckService.Request(repo, 1.0, false, null), quiet);
+    if (!c.ok()) throw new CairnException(ErrorCode.DATA_DAMAGED, "check found problems: " + c.problems());
+    say("    %d packs, %s read and verified: no errors", c.packsRead(), bytes(c.bytesRead()));
+
+    step("7/7 cataloguing the points and their files (SQLite, %s)", catalog);
+    CatalogService cat = new CatalogService(ws);
+    int all = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null).size();
+    int verified = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0), null).size();
+    List<Catalog.FileVersion> versions = cat.find("image-a.bin", null, null);
+    say("    %d points, %d verified by the check above; 'image-a.bin' has %d versions, %s", all, verified, versions.size(),
+        versions.size() == 2 && !Objects.equals(versions.get(0).contentId(), versions.get(1).contentId())
+            ? "changed in the second backup" : "unchanged");
+    summary.put("catalog", catalog);
+    summary.put("imageVersions", versions.size());
+    summary.put("folder", root.toString());
+    summary.put("snapshots", List.of(s1.snapshot(), s2.snapshot()));
+    summary.put("firstBackup", a);
+    summary.put("secondBackup", b);
+    summary.put("restoreMillis", r.durationMillis());
+    summary.put("restoreIdentical", true);
+    summary.put("checkOk", true);
+    if (global.json) {
+      printJson(summary);
+    } else {
+      say("");
+      say("done. Look around with:");
+      say("  export CAIRN_REPO=%s CAIRN_PASSWORD_FILE=%s", repoDir, pwFile);
+      say("  ./cairn snapshots;  ./cairn diff %s %s;  ./cairn ls latest", s1.snapshot().substring(0, 8), s2.snapshot().substring(0, 8));
+      say("  ./cairn points --catalog %s;  ./cairn find image-a.bin --catalog %s", catalog, catalog);
     }
     return 0;
   }
@@ -154,7 +156,7 @@ final class QuickstartCommand extends BaseCommand {
   static void deleteTree(Path p) throws IOException {
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
     try (var s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(q);
+      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) Files.delete(q);
     }
   }
 

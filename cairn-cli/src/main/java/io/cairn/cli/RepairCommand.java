@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.service.Workspace;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.repair.IndexRepair;
 import io.cairn.engine.repair.SnapshotRepair;
@@ -31,7 +32,7 @@ final class RepairCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (Repository repo = openRepo(false, true)) {
+      try (Repository repo = openRepo(Workspace.Use.DECRYPT)) {
         IndexRepair.Report r = new IndexRepair(repo, dryRun).run();
         if (global.json) {
           printJson(r);
@@ -56,7 +57,7 @@ final class RepairCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (Repository repo = openRepo(true, true)) {
+      try (Repository repo = openRepo(Workspace.Use.BOTH)) {
         List<SnapshotRepair.Fixed> fixed = new SnapshotRepair(repo, dryRun).run();
         if (!dryRun && !fixed.isEmpty()) updateCatalog(repo);
         if (global.json) {

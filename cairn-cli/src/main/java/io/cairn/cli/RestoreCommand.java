@@ -1,18 +1,15 @@
 package io.cairn.cli;
 
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.repo.Repository;
-import io.cairn.engine.restore.RestoreOptions;
-import io.cairn.engine.restore.Restorer;
-import io.cairn.engine.snapshot.Snapshot;
+import io.cairn.service.RestoreService;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+
 
 @Command(name = "restore", description = {"Restore a snapshot, or a path in it, into a folder.",
     "",
@@ -44,44 +41,23 @@ final class RestoreCommand extends BaseCommand {
     int colon = what.indexOf(':');
     String ref = colon < 0 ? what : what.substring(0, colon);
     String sub = colon < 0 ? "" : what.substring(colon + 1);
-    try (Repository repo = openRepo(false, true)) {
-      Snapshot s = repo.resolve(ref);
-      Restorer r = new Restorer(repo, new RestoreOptions(target, includes, excludes, dryRun, overwrite, threads));
-      long t0 = System.nanoTime();
-      ProgressLine line = dryRun ? null : ProgressLine.start(global, err(), () -> String.format("%d of %d files, %s of %s, %s%s",
-          r.filesDone.get(), r.filesTotal.get(), bytes(r.bytesDone.get()), bytes(r.bytesTotal.get()),
-          ProgressLine.rate(r.bytesDone.get(), t0), ProgressLine.eta(r.bytesDone.get(), r.bytesTotal.get(), t0)));
-      Restorer.Result res;
-      try {
-        res = r.run(s, sub);
-      } finally {
-        if (line != null) line.close();
-      }
-      long ms = (System.nanoTime() - t0) / 1_000_000;
-      if (global.json) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("snapshot", s.id().toString());
-        m.put("target", target.toAbsolutePath().toString());
-        m.put("dryRun", dryRun);
-        m.put("files", res.files());
-        m.put("dirs", res.dirs());
-        m.put("others", res.others());
-        m.put("bytes", res.bytes());
-        m.put("skippedComplete", res.skippedComplete());
-        m.put("damaged", res.damaged());
-        m.put("warnings", res.warnings());
-        m.put("durationMillis", ms);
-        printJson(m);
-      } else {
-        for (String w : res.warnings()) err().println("warning: " + w);
-        for (Map.Entry<String, String> d : res.damaged().entrySet()) err().println("damaged: " + d.getKey() + ": " + d.getValue());
-        say("%s %d files (%s), %d folders, %d other items from snapshot %s into %s%s", dryRun ? "would restore" : "restored",
-            res.files(), bytes(res.bytes()), res.dirs(), res.others(), s.id().shortHex(), target.toAbsolutePath(),
-            dryRun ? "" : " in " + seconds(ms));
-        if (res.skippedComplete() > 0) say("%d files were already complete and were skipped", res.skippedComplete());
-        if (!res.damaged().isEmpty()) say("%d file(s) could not be restored intact (listed above); everything else was", res.damaged().size());
-      }
-      return res.damaged().isEmpty() ? 0 : ErrorCode.DATA_DAMAGED.exitCode();
+    RestoreService.Request req = new RestoreService.Request(global.repo(), ref, sub, target, includes, excludes, dryRun, overwrite,
+        threads);
+    RestoreService.Outcome res = new RestoreService(workspace()).run(req, listener((p, t0) -> {
+      return String.format("%d of %d files, %s of %s, %s%s", p.itemsDone(), p.itemsTotal(), bytes(p.bytesDone()),
+          bytes(p.bytesTotal()), ProgressLine.rate(p.bytesDone(), t0), ProgressLine.eta(p.bytesDone(), p.bytesTotal(), t0));
+    }));
+    if (global.json) {
+      printJson(res);
+    } else {
+      for (String w : res.warnings()) err().println("warning: " + w);
+      for (Map.Entry<String, String> d : res.damaged().entrySet()) err().println("damaged: " + d.getKey() + ": " + d.getValue());
+      say("%s %d files (%s), %d folders, %d other items from snapshot %s into %s%s", dryRun ? "would restore" : "restored",
+          res.files(), bytes(res.bytes()), res.dirs(), res.others(), res.snapshot().substring(0, 8), res.target(),
+          dryRun ? "" : " in " + seconds(res.durationMillis()));
+      if (res.skippedComplete() > 0) say("%d files were already complete and were skipped", res.skippedComplete());
+      if (!res.damaged().isEmpty()) say("%d file(s) could not be restored intact (listed above); everything else was", res.damaged().size());
     }
+    return res.intact() ? 0 : ErrorCode.DATA_DAMAGED.exitCode();
   }
 }

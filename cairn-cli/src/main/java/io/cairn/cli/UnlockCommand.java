@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.service.Workspace;
 import io.cairn.engine.gc.Lease;
 import io.cairn.engine.gc.Leases;
 import io.cairn.engine.repo.Repository;
@@ -21,7 +22,7 @@ final class UnlockCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (Repository repo = openRepo()) {
+    try (Repository repo = openRepo(Workspace.Use.PLAIN)) {
       Leases leases = new Leases(repo);
       List<Lease> before = leases.list();
       Instant now = repo.clock().instant();

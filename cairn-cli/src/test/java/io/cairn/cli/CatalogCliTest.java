@@ -94,7 +94,8 @@ class CatalogCliTest {
     JsonNode synced = other.run("catalog", "sync", "--catalog", catalog, "--json").json();
     assertThat(synced).hasSize(1);
     assertThat(synced.get(0).get("location").asText()).isEqualTo(other.repo.toAbsolutePath().toString());
-    assertThat(synced.get(0).get("added").asInt()).isEqualTo(2);
+    assertThat(synced.get(0).get("ok").asBoolean()).isTrue();
+    assertThat(synced.get(0).get("report").get("added").asInt()).isEqualTo(2);
     assertThat(ok("catalog", "repos", "--catalog", catalog, "--json").json()).hasSize(2);
     other.run("catalog", "sync", "--catalog", catalog, "--role", "copy", "--tier", "offsite");
     JsonNode repos = ok("catalog", "repos", "--catalog", catalog, "--json").json();

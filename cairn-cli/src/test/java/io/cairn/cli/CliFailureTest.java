@@ -3,6 +3,8 @@ package io.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.engine.Json;
 import io.cairn.engine.fs.PosixFs;
 import io.cairn.testkit.TreeComparator;
 import java.io.RandomAccessFile;
@@ -40,6 +42,37 @@ class CliFailureTest {
     Cli.Run r = cli.run("snapshots");
     assertThat(r.code()).isEqualTo(12);
     oneLine(r, "wrong password", cli.repo.toString());
+  }
+
+  @Test
+  void locationWithAnUnknownScheme_isRefusedWithTheKnownOnes_andCreatesNothing() throws Exception {
+    Path cwd = Path.of("").toAbsolutePath();
+    Cli.Run r = Cli.bare("init", "--repo", "s3://bucket/x", "--password-file", new Cli(tmp).passwordFile.toString());
+    assertThat(r.code()).isEqualTo(2);
+    oneLine(r, "unknown repository location scheme 's3:'", "file:");
+    assertThat(cwd.resolve("s3:")).doesNotExist();
+  }
+
+  @Test
+  void mistypedCommand_suggestsTheNearestOne() {
+    Cli.Run r = Cli.bare("snapshot");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("did you mean").contains("snapshots");
+  }
+
+  @Test
+  void withJson_anErrorIsOneJsonObjectOnStderr_andTheExitCodeIsUnchanged() throws Exception {
+    Cli cli = repoWithSnapshot();
+    Cli.Run r = cli.run("restore", "deadbeef", "--target", tmp.resolve("out").toString(), "--json");
+    assertThat(r.code()).isEqualTo(17);
+    assertThat(r.out()).isEmpty();
+    JsonNode e = Json.MAPPER.readTree(r.err()).get("error");
+    assertThat(e.get("code").asText()).isEqualTo("not-found");
+    assertThat(e.get("exitCode").asInt()).isEqualTo(17);
+    assertThat(e.get("message").asText()).contains("deadbeef");
+    Cli.Run usage = Cli.bare("snapshot", "--json");
+    assertThat(usage.code()).isEqualTo(2);
+    assertThat(Json.MAPPER.readTree(usage.err()).get("error").get("code").asText()).isEqualTo("usage");
   }
 
   @Test

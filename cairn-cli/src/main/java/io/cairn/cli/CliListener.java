@@ -1,0 +1,62 @@
+package io.cairn.cli;
+
+import io.cairn.service.Listener;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/**
+ * The CLI's listener: a progress line on a terminal while a long step runs, warnings on stderr, and
+ * phase timings with {@code --debug}.
+ */
+final class CliListener implements Listener {
+  private final GlobalOptions global;
+  private final PrintWriter err;
+  private final Format format;
+  private ProgressLine line;
+
+  CliListener(GlobalOptions global, PrintWriter err, Format format) {
+    this.global = global;
+    this.err = err;
+    this.format = format;
+  }
+
+  /** Without a progress line. */
+  CliListener(GlobalOptions global, PrintWriter err) {
+    this(global, err, null);
+  }
+
+  /** Renders the progress line from the counters and when the step started ({@link System#nanoTime}). */
+  @FunctionalInterface
+  interface Format {
+    String line(Progress p, long startedNanos);
+  }
+
+  @Override
+  public synchronized void started(String operation, Progress progress) {
+    long t0 = System.nanoTime();
+    if (format != null && line == null) line = ProgressLine.start(global, err, () -> format.line(progress, t0));
+  }
+
+  @Override
+  public synchronized void finished(String operation) {
+    if (line != null) line.close();
+    line = null;
+  }
+
+  @Override
+  public void phase(String name, Duration took) {
+    if (global.debug) {
+      synchronized (err) {
+        err.println("cairn: phase " + name + ": " + took.toMillis() + " ms");
+      }
+    }
+  }
+
+  @Override
+  public void warning(String message) {
+    synchronized (err) {
+      err.println("cairn: warning: " + message);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.cairn.service;
+
+import io.cairn.engine.backup.Backup;
+import io.cairn.engine.backup.BackupOptions;
+import io.cairn.engine.backup.BackupProgress;
+import io.cairn.engine.repo.Repository;
+import io.cairn.engine.snapshot.Snapshot;
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Backs files and folders up into a new snapshot, then brings the catalog up to date. */
+public final class BackupService {
+  private final Workspace ws;
+
+  public BackupService(Workspace ws) {
+    this.ws = ws;
+  }
+
+  /**
+   * @param parent a snapshot to compare with, or null for the newest one of this host and paths
+   * @param host the host name to record, or null for this machine's
+   * @param estimate walk the sources beside the backup to report a total for progress
+   */
+  public record Request(String repository, List<Path> paths, List<String> tags, List<String> excludes, boolean oneFileSystem,
+      String parent, String host, boolean estimate) {
+    public Request {
+      paths = List.copyOf(paths);
+      tags = tags == null ? List.of() : List.copyOf(tags);
+      excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    }
+  }
+
+  /** The snapshot written; {@code complete} is false when some items could not be read (listed in {@code errors}). */
+  public record Outcome(String snapshot, boolean complete, String parent, Snapshot.Stats stats, List<Snapshot.FileError> errors,
+      long durationMillis) {}
+
+  public Outcome run(Request req, Listener listener) throws IOException {
+    BackupOptions opt = new BackupOptions(req.paths(), req.tags(), req.excludes(), req.oneFileSystem(), req.parent(), req.host(), 0);
+    Timer timer = new Timer(listener);
+    // no crypto warm-up: measured on the shared data set, it cost an unchanged re-backup 0.7 s of
+    // CPU and gained an initial backup nothing, its chunks being large and many
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
+      timer.phase("open");
+      BackupProgress p = new BackupProgress();
+      AtomicLong total = new AtomicLong(-1);
+      Listener.Progress view = Listener.Progress.of(p.filesDone::get, () -> -1, p.bytesDone::get, total::get, p.errors::get);
+      if (req.estimate()) Thread.ofPlatform().daemon().name("cairn-scan").start(() -> total.set(scan(req.paths())));
+      listener.started("backup", view);
+      Backup.Result r;
+      try {
+        r = new Backup(repo, opt, p).run();
+      } finally {
+        listener.finished("backup");
+      }
+      timer.phase("backup");
+      ws.updateCatalog(repo, req.repository(), listener);
+      Snapshot s = r.snapshot();
+      return new Outcome(s.id().toString(), r.complete(), s.parent(), s.stats(), s.errors(), timer.elapsedMillis());
+    }
+  }
+
+  /** The bytes of regular files below the sources: an estimate for progress, never an error. */
+  private static long scan(List<Path> paths) {
+    AtomicLong total = new AtomicLong();
+    for (Path p : paths) {
+      try {
+        Files.walkFileTree(p, new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+            if (a.isRegularFile()) total.addAndGet(a.size());
+            return FileVisitResult.CONTINUE;
+          }
+
+          @Override
+          public FileVisitResult visitFileFailed(Path file, IOException e) {
+            return FileVisitResult.CONTINUE;
+          }
+        });
+      } catch (IOException ignored) {
+        // estimates only
+      }
+    }
+    return total.get();
+  }
+}

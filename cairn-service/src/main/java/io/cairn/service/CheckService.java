@@ -1,0 +1,96 @@
+package io.cairn.service;
+
+import io.cairn.engine.BlobId;
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.check.CheckRecord;
+import io.cairn.engine.check.Checker;
+import io.cairn.engine.repo.Repository;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies a repository's structure and, as asked, its data; then stores the check's record in the
+ * repository (the evidence the catalog derives "verified" from) and brings the catalog up to date.
+ */
+public final class CheckService {
+  private final Workspace ws;
+  private final SecureRandom random = new SecureRandom();
+
+  public CheckService(Workspace ws) {
+    this.ws = ws;
+  }
+
+  /**
+   * @param readFraction the share of packs to read and verify: 0 (structure only) to 1 (all data)
+   * @param sinceLast with a read, skip packs an earlier check record lists as verified
+   * @param label how the scope reads in the record when a subset was asked for ({@code 10%}); null otherwise
+   */
+  public record Request(String repository, double readFraction, boolean sinceLast, String label) {
+    public Request {
+      if (!(readFraction >= 0 && readFraction <= 1)) {
+        throw new CairnException(ErrorCode.USAGE, "the share of data to read must be in [0, 1], like 0.1 for 10%");
+      }
+      if (sinceLast && readFraction == 0) throw new CairnException(ErrorCode.USAGE, "--since-last goes with --read-data");
+    }
+
+    /** The scope as the check record names it. */
+    public String scope() {
+      return readFraction == 0 ? "structure" : sinceLast ? "read-data since-last"
+          : label != null ? "read-data-subset " + label : "read-data";
+    }
+  }
+
+  /**
+   * @param recorded whether the check's record was stored in the repository (not in a read-only one)
+   */
+  public record Outcome(boolean ok, int snapshots, long trees, long blobReferences, int packs, int packsRead,
+      int packsSkippedAsVerified, long bytesRead, List<Checker.Problem> problems, List<Checker.Affected> affected,
+      List<Checker.Problem> notices, String record, boolean recorded, long durationMillis) {}
+
+  public Outcome run(Request req, Listener listener) throws IOException {
+    Timer timer = new Timer(listener);
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT)) {
+      timer.phase("open");
+      Instant started = ws.clock().instant();
+      Checker c = new Checker(repo, Runtime.getRuntime().availableProcessors());
+      int skipped = 0;
+      if (req.sinceLast()) {
+        Set<BlobId> done = new HashSet<>();
+        for (CheckRecord rec : repo.checkRecords()) for (String h : rec.packsVerified()) done.add(BlobId.fromHex(h));
+        c.skipping(done);
+        skipped = done.size();
+      }
+      if (req.readFraction() > 0) {
+        listener.started("check", Listener.Progress.of(c.packsRead::get, () -> -1, c.bytesRead::get, () -> -1, () -> 0));
+      }
+      Checker.Report r;
+      try {
+        r = c.run(req.readFraction(), System.nanoTime());
+      } finally {
+        if (req.readFraction() > 0) listener.finished("check");
+      }
+      timer.phase("check");
+      byte[] rid = new byte[16];
+      random.nextBytes(rid);
+      String id = HexFormat.of().formatHex(rid);
+      boolean recorded = true;
+      try {
+        repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, id, started, Repository.hostname(), req.scope(), r.ok(),
+            r.problems().size(), r.snapshots(), r.packsRead(), r.bytesRead(), r.packsVerified()));
+      } catch (IOException e) {
+        // evidence only: a read-only repository is still checked
+        recorded = false;
+        listener.warning("check record not saved (" + Failures.describe(e) + "); --since-last will not know this check");
+      }
+      ws.updateCatalog(repo, req.repository(), listener);
+      return new Outcome(r.ok(), r.snapshots(), r.trees(), r.blobs(), r.packs(), r.packsRead(), req.sinceLast() ? skipped : 0,
+          r.bytesRead(), r.problems(), r.affected(), r.notices(), id, recorded, timer.elapsedMillis());
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package io.cairn.service;
+
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.chunk.ChunkerParams;
+import io.cairn.engine.crypto.KeyFile;
+import io.cairn.engine.repo.RepoConfig;
+import io.cairn.engine.repo.Repository;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/** Creates a repository in a new or empty location. */
+public final class InitService {
+  private final Workspace ws;
+
+  public InitService(Workspace ws) {
+    this.ws = ws;
+  }
+
+  public record Request(String repository, int chunkMin, int chunkAvg, int chunkMax, int packSize, int compressionLevel,
+      KeyService.Kdf kdf) {}
+
+  public record Outcome(String repository, String id, RepoConfig config) {}
+
+  /**
+   * Validates everything before it asks for the password ({@code password} is called once, after the
+   * checks) or creates anything.
+   */
+  public Outcome run(Request req, Supplier<char[]> password) throws IOException {
+    ChunkerParams cp;
+    KeyFile.KdfParams kdf;
+    try {
+      cp = new ChunkerParams(req.chunkMin(), req.chunkAvg(), req.chunkMax());
+      kdf = new KeyFile.KdfParams(req.kdf().memoryKiB(), req.kdf().iterations(), 1);
+      new RepoConfig(RepoConfig.VERSION, "check", Instant.EPOCH, cp, req.packSize(), req.compressionLevel());
+    } catch (IllegalArgumentException e) {
+      throw new CairnException(ErrorCode.USAGE, e.getMessage());
+    }
+    Path p = ws.stores().localPath(req.repository());
+    if (Files.exists(p) && !Files.isDirectory(p)) {
+      throw new CairnException(ErrorCode.CONFLICT, p.toAbsolutePath() + " exists and is not a folder");
+    }
+    if (Files.isDirectory(p)) {
+      try (var s = Files.list(p)) {
+        if (s.findAny().isPresent() && !Files.exists(p.resolve(Repository.CONFIG))) {
+          throw new CairnException(ErrorCode.CONFLICT, "folder " + p.toAbsolutePath()
+              + " is not empty; give an empty or new folder for the repository");
+        }
+      }
+    }
+    char[] pw = password.get();
+    try {
+      Files.createDirectories(p);
+      try (Repository r = Repository.init(ws.stores().create(req.repository()), pw, cp, req.packSize(), req.compressionLevel(), kdf,
+          ws.clock())) {
+        return new Outcome(p.toAbsolutePath().toString(), r.config().id(), r.config());
+      } catch (IllegalArgumentException e) {
+        throw new CairnException(ErrorCode.USAGE, e.getMessage());
+      }
+    } finally {
+      Arrays.fill(pw, '\0');
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.cairn.service;
+
+import io.cairn.engine.repo.Repository;
+import io.cairn.engine.restore.RestoreOptions;
+import io.cairn.engine.restore.Restorer;
+import io.cairn.engine.snapshot.Snapshot;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** Restores a snapshot, or a path in it, into a folder; every blob is verified before it is written. */
+public final class RestoreService {
+  private final Workspace ws;
+
+  public RestoreService(Workspace ws) {
+    this.ws = ws;
+  }
+
+  /**
+   * @param snapshot an id, a unique id prefix or {@code latest}
+   * @param subpath the path in the snapshot to restore; "" for all of it
+   * @param threads 0 for the workspace's default
+   */
+  public record Request(String repository, String snapshot, String subpath, Path target, List<String> includes,
+      List<String> excludes, boolean dryRun, boolean overwrite, int threads) {
+    public Request {
+      subpath = subpath == null ? "" : subpath;
+      includes = includes == null ? List.of() : List.copyOf(includes);
+      excludes = excludes == null ? List.of() : List.copyOf(excludes);
+    }
+  }
+
+  /** What was restored; {@code damaged} names each file that could not be restored intact, and why. */
+  public record Outcome(String snapshot, String target, boolean dryRun, long files, long dirs, long others, long bytes,
+      long skippedComplete, Map<String, String> damaged, List<String> warnings, long durationMillis) {
+    public boolean intact() {
+      return damaged.isEmpty();
+    }
+  }
+
+  public Outcome run(Request req, Listener listener) throws IOException {
+    Timer timer = new Timer(listener);
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT)) {
+      timer.phase("open");
+      Snapshot s = repo.resolve(req.snapshot());
+      int threads = req.threads() > 0 ? req.threads() : ws.settings().threads();
+      Restorer r = new Restorer(repo, new RestoreOptions(req.target(), req.includes(), req.excludes(), req.dryRun(),
+          req.overwrite(), threads));
+      Restorer.Result res;
+      if (!req.dryRun()) {
+        listener.started("restore", Listener.Progress.of(r.filesDone::get, r.filesTotal::get, r.bytesDone::get, r.bytesTotal::get,
+            () -> 0));
+      }
+      try {
+        res = r.run(s, req.subpath());
+      } finally {
+        if (!req.dryRun()) listener.finished("restore");
+      }
+      timer.phase("restore");
+      return new Outcome(s.id().toString(), req.target().toAbsolutePath().toString(), req.dryRun(), res.files(), res.dirs(),
+          res.others(), res.bytes(), res.skippedComplete(), res.damaged(), res.warnings(), timer.elapsedMillis());
+    }
+  }
+}

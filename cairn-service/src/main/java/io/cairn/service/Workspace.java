@@ -1,0 +1,108 @@
+package io.cairn.service;
+
+import io.cairn.catalog.Catalog;
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.crypto.Sealer;
+import io.cairn.engine.repo.Repository;
+import java.io.IOException;
+import java.time.InstantSource;
+import java.util.Arrays;
+
+/**
+ * The composition root every service works in: validated settings, the clock, where passwords come
+ * from, the catalog and the store factory. Holds no open resources, so one workspace serves any number
+ * of concurrent jobs; each use case opens what it needs and closes it.
+ */
+public final class Workspace {
+  private final Settings settings;
+  private final InstantSource clock;
+  private final Secrets secrets;
+  private final StoreFactory stores;
+
+  /**
+   * @param catalog the catalog: an SQLite file or a {@code jdbc:postgresql:} URL; null when off
+   * @param threads worker threads for bulk work (restore, check); 0 for the number of processors
+   */
+  public record Settings(String catalog, int threads) {
+    public Settings {
+      if (threads < 0) throw new IllegalArgumentException("threads must not be negative: " + threads);
+      if (catalog != null && catalog.isBlank()) catalog = null;
+    }
+
+    public int workers() {
+      return threads > 0 ? threads : Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+  }
+
+  public Workspace(Settings settings, InstantSource clock, Secrets secrets, StoreFactory stores) {
+    this.settings = settings;
+    this.clock = clock;
+    this.secrets = secrets;
+    this.stores = stores;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public InstantSource clock() {
+    return clock;
+  }
+
+  public StoreFactory stores() {
+    return stores;
+  }
+
+  public Secrets secrets() {
+    return secrets;
+  }
+
+  /** What a command is about to do with the repository's crypto, to warm it up while the password is stretched. */
+  public enum Use {
+    /** Reads metadata, or writes little. */
+    PLAIN,
+    /** Decrypts in bulk (restore, check). */
+    DECRYPT,
+    /** Encrypts and decrypts in bulk (prune's repacking). */
+    BOTH
+  }
+
+  /** Opens the repository at a location with the password {@link Secrets} gives for it. */
+  public Repository open(String location, Use use) throws IOException {
+    if (use != Use.PLAIN) Sealer.warmUp(use == Use.BOTH, true);
+    var store = stores.open(location);
+    char[] pw = secrets.password(location);
+    try {
+      return Repository.open(store, pw, clock);
+    } catch (IOException | RuntimeException e) {
+      store.close();
+      throw e;
+    } finally {
+      Arrays.fill(pw, '\0');
+    }
+  }
+
+  /** Opens the catalog; fails when it is off (for use cases that are about the catalog). */
+  public Catalog catalog() {
+    if (settings.catalog() == null) {
+      throw new CairnException(ErrorCode.USAGE, "the catalog is off; name one (an SQLite file or a jdbc:postgresql: URL)");
+    }
+    return Catalog.open(settings.catalog(), clock);
+  }
+
+  /**
+   * Brings the catalog up to date with a repository a use case changed. Never fails the use case:
+   * the catalog is derived, and a failure is a warning to the listener naming the way to catch up.
+   */
+  public void updateCatalog(Repository repo, String location, Listener listener) {
+    if (settings.catalog() == null) return;
+    long t0 = System.nanoTime();
+    try (Catalog c = Catalog.open(settings.catalog(), clock)) {
+      c.sync(repo, stores.canonical(location));
+    } catch (IOException | RuntimeException | LinkageError e) {
+      listener.warning("catalog not updated (" + Failures.describe(e) + "); 'cairn catalog sync' catches up");
+    }
+    listener.phase("catalog", java.time.Duration.ofNanos(System.nanoTime() - t0));
+  }
+}
