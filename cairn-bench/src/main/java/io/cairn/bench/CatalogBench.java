@@ -81,8 +81,8 @@ public final class CatalogBench {
   static List<Snapshot> unchanged(Repository repo, Snapshot last, int n) throws Exception {
     List<Snapshot> out = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      Snapshot snap = new Snapshot(Snapshot.VERSION, null, last.time().plus(Duration.ofHours(i)), last.host(), last.username(),
-          last.paths(), List.of(), null, last.tree(), "crash", null, null, null, List.of(), last.stats(), "bench", null);
+      Snapshot snap = Snapshot.builder().time(last.time().plus(Duration.ofHours(i))).host(last.host()).username(last.username())
+          .paths(last.paths()).tree(last.treeId()).stats(last.stats()).program("bench").build();
       out.add(snap.withId(repo.saveSnapshot(snap)));
     }
     return out;
@@ -107,9 +107,9 @@ public final class CatalogBench {
         BlobId bench = put(repo, w, top);
         BlobId root = put(repo, w, List.of(dir("bench", bench)));
         w.flush();
-        Snapshot snap = new Snapshot(Snapshot.VERSION, null, t.plus(Duration.ofHours(s)), "bench-host", "bench", List.of("/bench"),
-            List.of(), null, root.toString(), "crash", null, null, null, List.of(),
-            new Snapshot.Stats(files, dirs + 1, 0, 0, 0, 0, files * 2048L, 0, 0, 0, 0, 0), "bench", null);
+        Snapshot snap = Snapshot.builder().time(t.plus(Duration.ofHours(s))).host("bench-host").username("bench")
+            .paths(List.of("/bench")).tree(root).stats(new Snapshot.Stats(files, dirs + 1, 0, 0, 0, 0, files * 2048L, 0, 0, 0, 0, 0))
+            .program("bench").build();
         out.add(snap.withId(repo.saveSnapshot(snap)));
       }
     }

@@ -6,6 +6,7 @@ import io.cairn.engine.fs.Glob;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.Json;
 import io.cairn.engine.check.CheckRecord;
+import io.cairn.engine.check.CheckScope;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Pin;
 import io.cairn.engine.snapshot.Snapshot;
@@ -125,7 +126,7 @@ public final class Catalog implements AutoCloseable {
         if (have.contains(c.id())) continue;
         h.createUpdate("INSERT INTO verifications (id, repository_id, kind, scope, time_ms, host, ok, problems, packs_read, bytes_read)"
                 + " VALUES (:id, :r, 'check', :scope, :t, :host, :ok, :p, :pr, :br)")
-            .bind("id", c.id()).bind("r", rid).bind("scope", c.scope()).bind("t", c.time().toEpochMilli()).bind("host", c.host())
+            .bind("id", c.id()).bind("r", rid).bind("scope", c.scope().label()).bind("t", c.time().toEpochMilli()).bind("host", c.host())
             .bind("ok", c.ok() ? 1 : 0).bind("p", c.problems()).bind("pr", c.packsRead()).bind("br", c.bytesRead()).execute();
         counts[2]++;
       }
@@ -187,7 +188,7 @@ public final class Catalog implements AutoCloseable {
       h.createUpdate("INSERT INTO points (point_key, time_ms, host, username, paths, asset, grp, consistency, size_bytes, file_count,"
               + " first_seen_ms) VALUES (:k, :t, :host, :user, :paths, :asset, :grp, :c, :size, :files, :now)")
           .bind("k", key).bind("t", s.time().toEpochMilli()).bind("host", s.host()).bind("user", s.username())
-          .bind("paths", json(paths)).bind("asset", asset).bind("grp", s.group()).bind("c", s.consistency())
+          .bind("paths", json(paths)).bind("asset", asset).bind("grp", s.group()).bind("c", s.consistency().label())
           .bind("size", s.stats() == null ? 0 : s.stats().bytesTotal()).bind("files", s.stats() == null ? 0 : s.stats().files())
           .bind("now", now.toEpochMilli()).execute();
       PreparedBatch tags = h.prepareBatch("INSERT INTO point_tags (point_key, tag) VALUES (:k, :tag)");
@@ -321,11 +322,15 @@ public final class Catalog implements AutoCloseable {
   public record PointQuery(String asset, String group, String host, String tag, String consistency, Instant since,
       Instant until, boolean verifiedOnly, int limit) {}
 
+  /** The check scopes whose passing record verifies a point (SQL literals), from the typed scope. */
+  private static final String ALL_DATA_SCOPES = String.join(", ",
+      CheckScope.allDataLabels().stream().map(l -> "'" + l + "'").toList());
+
   private static final String POINT_COLUMNS = "p.point_key, p.time_ms, p.host, p.username, p.paths, p.asset, p.grp, p.consistency,"
       + " p.size_bytes, p.file_count,"
       + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key) AS ncopies,"
       + " (SELECT count(*) FROM copies c JOIN verifications v ON v.repository_id = c.repository_id"
-      + "   WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN ('read-data', 'read-data since-last') AND v.time_ms >= p.time_ms)"
+      + "   WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN (" + ALL_DATA_SCOPES + ") AND v.time_ms >= p.time_ms)"
       + " AS nverified,"
       + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key AND c.pinned = 1"
       + "   AND (c.pinned_until_ms IS NULL OR c.pinned_until_ms > :now)) AS npinned";
@@ -362,7 +367,7 @@ public final class Catalog implements AutoCloseable {
     }
     if (q.verifiedOnly()) {
       w.append(" AND EXISTS (SELECT 1 FROM copies c JOIN verifications v ON v.repository_id = c.repository_id"
-          + " WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN ('read-data', 'read-data since-last') AND v.time_ms >= p.time_ms)");
+          + " WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN (" + ALL_DATA_SCOPES + ") AND v.time_ms >= p.time_ms)");
     }
     return w.toString();
   }

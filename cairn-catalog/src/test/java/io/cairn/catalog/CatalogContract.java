@@ -9,6 +9,7 @@ import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
 import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.check.CheckRecord;
+import io.cairn.engine.check.CheckScope;
 import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Pin;
@@ -148,7 +149,7 @@ abstract class CatalogContract {
     Repository repo = newRepo("r1");
     Snapshot a = backup(repo, List.of());
     repo.savePin(new Pin(Pin.VERSION, a.id().toString(), null, now.get(), "audit"));
-    repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c1", now.get().minusSeconds(60), "web1", "read-data", true, 0, 1, 3,
+    repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c1", now.get().minusSeconds(60), "web1", CheckScope.READ_DATA, true, 0, 1, 3,
         1000, List.of()));
     Snapshot b = backup(repo, List.of());
     try (Catalog c = catalog(target)) {
@@ -193,7 +194,7 @@ abstract class CatalogContract {
     Files.writeString(src.resolve("etc/hosts"), "changed\n");
     Snapshot b = backup(repo, List.of("b"));
     repo.savePin(new Pin(Pin.VERSION, b.id().toString(), now.get().plus(Duration.ofDays(3)), now.get(), null));
-    repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c1", now.get(), "web1", "read-data", true, 0, 2, 3, 1000, List.of()));
+    repo.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c1", now.get(), "web1", CheckScope.READ_DATA, true, 0, 2, 3, 1000, List.of()));
     Map<String, List<String>> before;
     try (Catalog c = catalog(target)) {
       c.sync(repo, "/r1");
@@ -214,7 +215,7 @@ abstract class CatalogContract {
     Snapshot b = backup(r1, List.of("daily", "db"));
     backup(r2, List.of("offsite"));
     r1.savePin(new Pin(Pin.VERSION, b.id().toString(), null, now.get(), "legal hold"));
-    r2.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c2", now.get(), "web1", "read-data", true, 0, 1, 2, 500, List.of()));
+    r2.saveCheckRecord(new CheckRecord(CheckRecord.VERSION, "c2", now.get(), "web1", CheckScope.READ_DATA, true, 0, 1, 2, 500, List.of()));
     String lost = newCatalog();
     try (Catalog c = catalog(lost)) {
       c.sync(r1, "/r1");

@@ -5,6 +5,7 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.service.BackupService;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,8 +19,15 @@ import picocli.CommandLine.Parameters;
     "",
     "Files unchanged since the parent snapshot (by default the newest one of this host and these paths) are not read again. Files that cannot be read are listed in the snapshot and make the exit code 3."})
 final class BackupCommand extends BaseCommand {
-  @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or folders to back up.")
-  List<Path> paths;
+  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
+  List<Path> paths = new ArrayList<>();
+
+  @Option(names = "--stdin", description = "Back up what standard input holds, as the file /NAME of the snapshot (see --stdin-filename); no PATH then.")
+  boolean stdin;
+
+  @Option(names = "--stdin-filename", paramLabel = "NAME", defaultValue = "stdin",
+      description = "The file name standard input gets in the snapshot (default: ${DEFAULT-VALUE}).")
+  String stdinFilename;
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag the snapshot (repeatable).")
   List<String> tags = new ArrayList<>();
@@ -52,14 +60,21 @@ final class BackupCommand extends BaseCommand {
         throw new CairnException(ErrorCode.USAGE, "cannot read exclude file " + f + ": " + Main.describe(e));
       }
     }
-    if (paths.isEmpty()) throw new CairnException(ErrorCode.USAGE, "nothing to back up: give at least one path");
-    BackupService.Request req = new BackupService.Request(global.repo(), paths, tags, ex, oneFileSystem, parent, host,
-        !global.json && !global.quiet);
-    BackupService.Outcome r = new BackupService(workspace()).run(req, listener((p, t0) -> {
-      return String.format("%d files, %s%s, %s%s%s", p.itemsDone(), bytes(p.bytesDone()),
+    if (stdin && !paths.isEmpty()) throw new CairnException(ErrorCode.USAGE, "--stdin backs up standard input alone; give no PATH");
+    if (!stdin && paths.isEmpty()) throw new CairnException(ErrorCode.USAGE, "nothing to back up: give at least one path, or --stdin");
+    BackupService service = new BackupService(workspace());
+    BackupService.Outcome r;
+    if (stdin) {
+      BackupService.Stream in = new BackupService.Stream(stdinFilename, Channels.newChannel(System.in));
+      r = service.run(new BackupService.StreamRequest(global.repo(), List.of(in), tags, host),
+          listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
+    } else {
+      BackupService.Request req = new BackupService.Request(global.repo(), paths, tags, ex, oneFileSystem, parent, host,
+          !global.json && !global.quiet);
+      r = service.run(req, listener((p, t0) -> String.format("%d files, %s%s, %s%s%s", p.itemsDone(), bytes(p.bytesDone()),
           p.bytesTotal() > 0 ? " of " + bytes(p.bytesTotal()) : "", ProgressLine.rate(p.bytesDone(), t0),
-          ProgressLine.eta(p.bytesDone(), p.bytesTotal(), t0), p.errors() > 0 ? ", " + p.errors() + " errors" : "");
-    }));
+          ProgressLine.eta(p.bytesDone(), p.bytesTotal(), t0), p.errors() > 0 ? ", " + p.errors() + " errors" : "")));
+    }
     if (global.json) {
       printJson(r);
     } else {

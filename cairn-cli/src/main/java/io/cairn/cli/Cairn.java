@@ -44,6 +44,7 @@ final class Cairn implements Runnable {
         LsCommand.class,
         DiffCommand.class,
         RestoreCommand.class,
+        DumpCommand.class,
         CheckCommand.class,
         ForgetCommand.class,
         KeyCommand.class,

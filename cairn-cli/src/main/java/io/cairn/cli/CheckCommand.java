@@ -34,7 +34,7 @@ final class CheckCommand extends BaseCommand {
       if (fraction <= 0 || fraction > 1) throw new CairnException(ErrorCode.USAGE, "--read-data-subset takes a percentage in (0, 100], like 10%");
     }
     if (sinceLast && !readData) throw new CairnException(ErrorCode.USAGE, "--since-last goes with --read-data");
-    CheckService.Request req = new CheckService.Request(global.repo(), fraction, sinceLast, subset);
+    CheckService.Request req = new CheckService.Request(global.repo(), fraction, sinceLast);
     CheckService.Outcome r = new CheckService(workspace()).run(req, listener((p, t0) -> String.format("%d packs read, %s, %s",
         p.itemsDone(), bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     if (global.json) {

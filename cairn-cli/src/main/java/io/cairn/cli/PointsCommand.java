@@ -4,6 +4,7 @@ import io.cairn.catalog.Catalog;
 import io.cairn.service.CatalogService;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.snapshot.Consistency;
 import java.time.ZoneId;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -49,8 +50,12 @@ final class PointsCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    if (consistency != null && !List.of("crash", "application", "group").contains(consistency)) {
-      throw new CairnException(ErrorCode.USAGE, "--consistency takes crash, application or group; got '" + consistency + "'");
+    if (consistency != null) {
+      try {
+        Consistency.of(consistency);
+      } catch (IllegalArgumentException e) {
+        throw new CairnException(ErrorCode.USAGE, "--consistency takes crash, application or group; got '" + consistency + "'");
+      }
     }
     ZoneId zone = ZoneId.systemDefault();
     Catalog.PointQuery q = new Catalog.PointQuery(asset, group, host, tag, consistency,

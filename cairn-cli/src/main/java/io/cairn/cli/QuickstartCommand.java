@@ -115,7 +115,7 @@ final class QuickstartCommand extends BaseCommand {
         seconds(r.durationMillis()));
 
     step("6/7 checking the repository, reading all data");
-    CheckService.Outcome c = new CheckService(ws).run(new CheckService.Request(repo, 1.0, false, null), quiet);
+    CheckService.Outcome c = new CheckService(ws).run(new CheckService.Request(repo, 1.0, false), quiet);
     if (!c.ok()) throw new CairnException(ErrorCode.DATA_DAMAGED, "check found problems: " + c.problems());
     say("    %d packs, %s read and verified: no errors", c.packsRead(), bytes(c.bytesRead()));
 

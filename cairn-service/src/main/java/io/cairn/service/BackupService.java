@@ -3,9 +3,11 @@ package io.cairn.service;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
 import io.cairn.engine.backup.BackupProgress;
+import io.cairn.engine.backup.StreamCapture;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
 import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +41,40 @@ public final class BackupService {
   /** The snapshot written; {@code complete} is false when some items could not be read (listed in {@code errors}). */
   public record Outcome(String snapshot, boolean complete, String parent, Snapshot.Stats stats, List<Snapshot.FileError> errors,
       long durationMillis) {}
+
+  /** A stream to capture as the file {@code /NAME} of the snapshot (standard input, a dump, a command's output). */
+  public record Stream(String name, ReadableByteChannel channel) {}
+
+  /** Streams to capture into one snapshot; each is read to its end, in order. */
+  public record StreamRequest(String repository, List<Stream> streams, List<String> tags, String host) {
+    public StreamRequest {
+      streams = List.copyOf(streams);
+      tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+  }
+
+  /** Captures streams without a temporary file, in bounded memory, then brings the catalog up to date. */
+  public Outcome run(StreamRequest req, Listener listener) throws IOException {
+    Timer timer = new Timer(listener);
+    List<StreamCapture.NamedStream> streams = req.streams().stream()
+        .map(s -> new StreamCapture.NamedStream(s.name(), s.channel())).toList();
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
+      timer.phase("open");
+      BackupProgress p = new BackupProgress();
+      listener.started("backup", Listener.Progress.of(p.filesDone::get, () -> req.streams().size(), p.bytesDone::get, () -> -1,
+          p.errors::get));
+      Backup.Result r;
+      try {
+        r = new StreamCapture(repo, req.tags(), req.host(), p).run(streams);
+      } finally {
+        listener.finished("backup");
+      }
+      timer.phase("backup");
+      ws.updateCatalog(repo, req.repository(), listener);
+      Snapshot s = r.snapshot();
+      return new Outcome(s.id().toString(), r.complete(), s.parent(), s.stats(), s.errors(), timer.elapsedMillis());
+    }
+  }
 
   public Outcome run(Request req, Listener listener) throws IOException {
     BackupOptions opt = new BackupOptions(req.paths(), req.tags(), req.excludes(), req.oneFileSystem(), req.parent(), req.host(), 0);

@@ -4,6 +4,7 @@ import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.check.CheckRecord;
+import io.cairn.engine.check.CheckScope;
 import io.cairn.engine.check.Checker;
 import io.cairn.engine.repo.Repository;
 import java.io.IOException;
@@ -29,9 +30,8 @@ public final class CheckService {
   /**
    * @param readFraction the share of packs to read and verify: 0 (structure only) to 1 (all data)
    * @param sinceLast with a read, skip packs an earlier check record lists as verified
-   * @param label how the scope reads in the record when a subset was asked for ({@code 10%}); null otherwise
    */
-  public record Request(String repository, double readFraction, boolean sinceLast, String label) {
+  public record Request(String repository, double readFraction, boolean sinceLast) {
     public Request {
       if (!(readFraction >= 0 && readFraction <= 1)) {
         throw new CairnException(ErrorCode.USAGE, "the share of data to read must be in [0, 1], like 0.1 for 10%");
@@ -39,10 +39,10 @@ public final class CheckService {
       if (sinceLast && readFraction == 0) throw new CairnException(ErrorCode.USAGE, "--since-last goes with --read-data");
     }
 
-    /** The scope as the check record names it. */
-    public String scope() {
-      return readFraction == 0 ? "structure" : sinceLast ? "read-data since-last"
-          : label != null ? "read-data-subset " + label : "read-data";
+    /** What the check reads. */
+    public CheckScope scope() {
+      return readFraction == 0 ? CheckScope.STRUCTURE : sinceLast ? CheckScope.READ_DATA_SINCE_LAST
+          : readFraction < 1 ? CheckScope.READ_DATA_SUBSET : CheckScope.READ_DATA;
     }
   }
 

@@ -2,13 +2,18 @@ package io.cairn.service;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
+import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.repo.Repository;
+import io.cairn.engine.snapshot.Consistency;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +28,7 @@ public final class SnapshotService {
 
   /** A snapshot as surfaces show it. */
   public record Info(String id, Instant time, String host, String username, List<String> paths, List<String> tags, String parent,
-      String tree, String consistency, List<Snapshot.FileError> errors, Snapshot.Stats stats, String program) {
+      String tree, Consistency consistency, List<Snapshot.FileError> errors, Snapshot.Stats stats, String program) {
     static Info of(Snapshot s) {
       return new Info(s.id().toString(), s.time(), s.host(), s.username(), s.paths(), s.tags(), s.parent(), s.tree(),
           s.consistency(), s.errors(), s.stats(), s.program());
@@ -84,6 +89,46 @@ public final class SnapshotService {
       if (start.type() == NodeType.DIR) list(repo, start, base, recursive, sink);
       else sink.accept(entry(start, base));
       return s.id().toString();
+    }
+  }
+
+  /** What {@link #dump} wrote. */
+  public record Dumped(String snapshot, String path, long bytes) {}
+
+  /**
+   * Writes one file of a snapshot to {@code out}, every blob verified before its bytes are written. A
+   * damaged or missing blob stops the dump with DATA_DAMAGED naming the file and the offset reached:
+   * what was written before it is intact, what follows is missing, never silently wrong.
+   */
+  public Dumped dump(String repository, String ref, String path, OutputStream out) throws IOException {
+    try (Repository repo = ws.open(repository, Workspace.Use.DECRYPT)) {
+      Snapshot s = repo.resolve(ref);
+      Node n = repo.findNode(s.treeId(), path);
+      if (n == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);
+      if (n.type() != NodeType.FILE) {
+        throw new CairnException(ErrorCode.USAGE, path + " in snapshot " + s.id().shortHex() + " is a " + n.type().label
+            + ", not a file; dump writes one file ('cairn restore SNAP:PATH' restores a folder)");
+      }
+      long[] written = {0};
+      for (BlobId id : n.content()) {
+        try {
+          repo.readBlobStreaming(id, (pos, b, off, len) -> {
+            out.write(b, off, len);
+            written[0] += len;
+          });
+        } catch (CorruptObjectException | MissingObjectException e) {
+          out.flush();
+          throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex()
+              + " is damaged at byte " + written[0] + " of " + n.size() + ": " + e.getMessage()
+              + "; 'cairn check --read-data' shows what else it affects", e);
+        }
+      }
+      out.flush();
+      if (written[0] != n.size()) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex() + " decoded to "
+            + written[0] + " bytes, its size is " + n.size());
+      }
+      return new Dumped(s.id().toString(), path, written[0]);
     }
   }
 

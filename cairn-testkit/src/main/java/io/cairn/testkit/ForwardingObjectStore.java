@@ -4,6 +4,7 @@ import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -58,6 +59,11 @@ public class ForwardingObjectStore implements ObjectStore {
   @Override
   public Optional<ObjectInfo> stat(String key) throws IOException {
     return inner.stat(key);
+  }
+
+  @Override
+  public int sweepTemp(Instant before) throws IOException {
+    return inner.sweepTemp(before);
   }
 
   @Override

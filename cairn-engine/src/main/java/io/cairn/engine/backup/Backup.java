@@ -12,6 +12,7 @@ import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.repo.BlobWriter;
 import io.cairn.engine.repo.Repository;
+import io.cairn.engine.snapshot.Consistency;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
@@ -172,9 +173,9 @@ public final class Backup {
     Snapshot.Stats stats = new Snapshot.Stats(nFiles.get(), nDirs.get(), nOthers.get(), nNew.get(), nChanged.get(),
         nUnmodified.get(), bytesTotal.get(), progress.bytesRead.get(), writer.blobsAdded.get(), writer.bytesAdded.get(),
         writer.bytesStored.get(), (System.nanoTime() - started) / 1_000_000);
-    Snapshot s = new Snapshot(Snapshot.VERSION, null, time, host, System.getProperty("user.name"), paths, opt.tags(),
-        parent == null ? null : parent.id().toString(), rootTree.toString(), "crash", null, null, null, errs, stats,
-        "cairn " + version(), null);
+    Snapshot s = Snapshot.builder().time(time).host(host).username(System.getProperty("user.name")).paths(paths).tags(opt.tags())
+        .parent(parent == null ? null : parent.id().toString()).tree(rootTree).consistency(Consistency.CRASH).errors(errs)
+        .stats(stats).program("cairn " + version()).build();
     return s;
   }
 

@@ -1,5 +1,7 @@
 package io.cairn.engine.check;
 
+import io.cairn.engine.repo.RecordKind;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.time.Instant;
 import java.util.List;
 
@@ -9,14 +11,27 @@ import java.util.List;
  * --since-last} skips packs an earlier record lists (packs are immutable and named by their
  * SHA-256, so a verified pack stays verified unless the medium rots: run a full read now and then).
  *
- * @param scope {@code structure}, {@code read-data}, {@code read-data-subset 10%} or {@code read-data since-last}
+ * @param scope what the check read
+ * @param ok whether it found no problem (see {@link #outcome})
  */
-public record CheckRecord(int version, String id, Instant time, String host, String scope, boolean ok, int problems,
+public record CheckRecord(int version, String id, Instant time, String host, CheckScope scope, boolean ok, int problems,
     int snapshots, int packsRead, long bytesRead, List<String> packsVerified) {
   public static final int VERSION = 1;
   public static final String PREFIX = "checks/";
+  public static final RecordKind<CheckRecord> RECORDS = new RecordKind<>(PREFIX, 'V', CheckRecord.class);
 
   public CheckRecord {
     packsVerified = packsVerified == null ? List.of() : List.copyOf(packsVerified);
+  }
+
+  /** What a check came to. */
+  public enum Outcome {
+    PASSED,
+    FAILED
+  }
+
+  @JsonIgnore
+  public Outcome outcome() {
+    return ok ? Outcome.PASSED : Outcome.FAILED;
   }
 }

@@ -35,6 +35,15 @@ public final class PosixFs {
       return "root".equals(System.getProperty("user.name")) ? 0 : -1;
     }
   }
+  /** This process's {@code uid} or {@code gid} (its files' owner), 0 when it cannot be read. */
+  public static int processId(String which) {
+    try {
+      return (Integer) Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:" + which);
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
+  }
+
   private final Map<Integer, String> users = new ConcurrentHashMap<>();
   private final Map<Integer, String> groups = new ConcurrentHashMap<>();
 

@@ -1,5 +1,6 @@
 package io.cairn.engine.gc;
 
+import io.cairn.engine.repo.RecordKind;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -18,6 +19,7 @@ public record Lease(int version, String id, Kind kind, String host, long pid, St
     Instant refreshed, long ttlSeconds, String program) {
 
   public static final int VERSION = 1;
+  public static final RecordKind<Lease> RECORDS = new RecordKind<>(Leases.PREFIX, 'L', Lease.class);
 
   public enum Kind {
     @com.fasterxml.jackson.annotation.JsonAlias("BACKUP") // written by builds before readers took leases too

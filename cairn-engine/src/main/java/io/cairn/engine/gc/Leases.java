@@ -5,8 +5,10 @@ import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
 import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.repo.RecordStore;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.ObjectInfo;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,15 +39,8 @@ public final class Leases {
   /** Every lease in the repository, live or expired; a lease that cannot be read is skipped. */
   public List<Lease> list() throws IOException {
     List<Lease> out = new ArrayList<>();
-    for (ObjectInfo o : repo.store().list(PREFIX)) {
-      try {
-        out.add(Json.MAPPER.readValue(repo.sealer().open(o.key(), 'L', repo.store().get(o.key())), Lease.class));
-      } catch (MissingObjectException gone) {
-        // released while listing
-      } catch (CorruptObjectException | com.fasterxml.jackson.core.JacksonException e) {
-        // a damaged lease protects nothing: it is treated as expired (and removed by unlock)
-      }
-    }
+    // a damaged lease protects nothing: it is treated as expired (and removed by unlock)
+    for (var r : repo.records(Lease.RECORDS).list(RecordStore.SKIP)) out.add(r.value());
     out.sort(Comparator.comparing(Lease::created).thenComparing(Lease::id));
     return out;
   }
@@ -63,19 +58,14 @@ public final class Leases {
   public int removeExpired() throws IOException {
     Instant now = repo.clock().instant();
     int n = 0;
-    for (ObjectInfo o : repo.store().list(PREFIX)) {
-      boolean expired;
-      try {
-        expired = Json.MAPPER.readValue(repo.sealer().open(o.key(), 'L', repo.store().get(o.key())), Lease.class).expiredAt(now);
-      } catch (MissingObjectException gone) {
-        continue; // released while listing
-      } catch (CorruptObjectException | com.fasterxml.jackson.core.JacksonException e) {
-        expired = true; // a damaged lease protects nothing
-      }
-      if (expired) {
-        repo.store().delete(o.key());
-        n++;
-      }
+    RecordStore<Lease> leases = repo.records(Lease.RECORDS);
+    List<String> doomed = new ArrayList<>();
+    for (var r : leases.list((key, e) -> doomed.add(key.substring(PREFIX.length())))) { // a damaged lease protects nothing
+      if (r.value().expiredAt(now)) doomed.add(r.name());
+    }
+    for (String name : doomed) {
+      leases.delete(name);
+      n++;
     }
     return n;
   }
@@ -140,7 +130,7 @@ public final class Leases {
   }
 
   /** A lease this process holds; closing it stops the refresher and removes the lease. */
-  public final class Held implements AutoCloseable {
+  public final class Held implements Closeable {
     private volatile Lease lease;
     private volatile Instant lastWritten;
     private volatile IOException refreshFailure;
@@ -157,8 +147,7 @@ public final class Leases {
     }
 
     private void put(Lease l) throws IOException {
-      byte[] sealed = repo.sealer().seal('L', Json.MAPPER.writeValueAsBytes(l));
-      repo.store().put(PREFIX + l.id(), sealed, 0, sealed.length, false);
+      repo.records(Lease.RECORDS).put(l.id(), l, false);
       lease = l;
       lastWritten = l.refreshed();
     }

@@ -17,6 +17,7 @@ import java.util.List;
 public record GarbagePlan(int version, String id, Instant created, List<String> packs, List<String> waitFor) {
   public static final int VERSION = 1;
   public static final String PREFIX = "garbage/";
+  public static final RecordKind<GarbagePlan> RECORDS = new RecordKind<>(PREFIX, 'G', GarbagePlan.class);
 
   public GarbagePlan {
     packs = List.copyOf(packs);

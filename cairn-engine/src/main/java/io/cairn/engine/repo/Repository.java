@@ -13,11 +13,14 @@ import io.cairn.engine.chunk.FastCdc;
 import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.crypto.MasterKey;
 import io.cairn.engine.crypto.Sealer;
+import io.cairn.engine.gc.Leases;
 import io.cairn.engine.index.IndexFormat;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.Compression;
 import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackFormat;
+import io.cairn.engine.check.CheckRecord;
+import io.cairn.engine.snapshot.Pin;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
@@ -47,7 +50,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code data/<2 hex>/<pack id>}, {@code index/<id>}, {@code snapshots/<id>}. A repository plus
  * one of its passwords is all it takes to list and restore everything in it.
  */
-public final class Repository implements Closeable {
+public final class Repository implements Closeable, BlobSource {
   public static final String CONFIG = "config";
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -328,18 +331,19 @@ public final class Repository implements Closeable {
     }
   }
 
+  /** The records of one kind in this repository. */
+  public <T> RecordStore<T> records(RecordKind<T> kind) {
+    return new RecordStore<>(store, sealer, kind);
+  }
+
   /** Every garbage plan of an unfinished prune (see {@link GarbagePlan}). */
   public List<GarbagePlan> garbagePlans() throws IOException {
     List<GarbagePlan> out = new ArrayList<>();
-    for (ObjectInfo o : store.list(GarbagePlan.PREFIX)) {
-      try {
-        out.add(Json.MAPPER.readValue(sealer.open(o.key(), 'G', store.get(o.key())), GarbagePlan.class));
-      } catch (MissingObjectException gone) {
-        // finished while listing
-      } catch (CorruptObjectException e) {
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "garbage plan " + o.key() + " is damaged: " + e.getMessage()
-            + "; remove it ('cairn unlock --all' does not), then run 'cairn check'", e);
-      }
+    for (var r : records(GarbagePlan.RECORDS).list((key, e) -> {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "garbage plan " + key + " is damaged: " + e.getMessage()
+          + "; remove it ('cairn unlock --all' does not), then run 'cairn check'", e);
+    })) {
+      out.add(r.value());
     }
     out.sort(Comparator.comparing(GarbagePlan::created).thenComparing(GarbagePlan::id));
     return out;
@@ -347,8 +351,7 @@ public final class Repository implements Closeable {
 
   /** Stores (or replaces) a garbage plan. */
   public void saveGarbagePlan(GarbagePlan plan) throws IOException {
-    byte[] sealed = sealer.seal('G', Json.MAPPER.writeValueAsBytes(plan));
-    store.put(GarbagePlan.PREFIX + plan.id(), sealed, 0, sealed.length, false);
+    records(GarbagePlan.RECORDS).put(plan.id(), plan, false);
   }
 
   /** The packs some garbage plan is about to delete. */
@@ -394,21 +397,7 @@ public final class Repository implements Closeable {
    * short. Young ones may belong to a backup running now and are left alone.
    */
   public int sweepTemp(java.time.Duration age) throws IOException {
-    if (!(store instanceof io.cairn.engine.store.LocalObjectStore local)) return 0;
-    java.nio.file.Path tmp = local.root().resolve("tmp");
-    if (!java.nio.file.Files.isDirectory(tmp)) return 0;
-    int n = 0;
-    Instant limit = clock.instant().minus(age);
-    try (var s = java.nio.file.Files.list(tmp)) {
-      for (java.nio.file.Path p : s.toList()) {
-        try {
-          if (java.nio.file.Files.getLastModifiedTime(p).toInstant().isBefore(limit) && java.nio.file.Files.deleteIfExists(p)) n++;
-        } catch (IOException ignored) {
-          // gone meanwhile
-        }
-      }
-    }
-    return n;
+    return store.sweepTemp(clock.instant().minus(age));
   }
 
   /** Stores an index object describing packs already stored. */
@@ -468,12 +457,6 @@ public final class Repository implements Closeable {
     return s[which];
   }
 
-  /** Receives a blob's plaintext in order, piece by piece. */
-  @FunctionalInterface
-  public interface PlainSink {
-    /** {@code b[off, off+len)} is the plaintext at {@code pos} in the blob; the bytes are only valid during the call. */
-    void accept(long pos, byte[] b, int off, int len) throws IOException;
-  }
 
   /** Plaintext pieces of a streamed blob; a larger compressed blob is never held whole in plaintext. */
   static final int STREAM_SLICE = 1 << 20;
@@ -563,11 +546,13 @@ public final class Repository implements Closeable {
   }
 
   /** {@link #readBlobStreaming(BlobId, PlainSink)} of a blob already looked up with {@link #find}. */
+  @Override
   public void readBlobStreaming(MemIndex.Location loc, PlainSink sink) throws IOException {
     decodeBlobStreaming(loc.pack(), loc.entry(), readStored(loc), sink);
   }
 
   /** Where a blob is stored: the index, else a pack a waiting prune hides; null when neither has it. */
+  @Override
   public MemIndex.Location find(BlobId id) throws IOException {
     MemIndex.Location loc = index().lookup(id);
     return loc != null ? loc : hiddenLocation(id);
@@ -640,6 +625,7 @@ public final class Repository implements Closeable {
     return new BlobView(plain, len);
   }
 
+  @Override
   public List<Node> readTree(BlobId id) throws IOException {
     synchronized (treeCache) {
       List<Node> t = treeCache.get(id);
@@ -653,85 +639,72 @@ public final class Repository implements Closeable {
   }
 
   public BlobId saveSnapshot(Snapshot s) throws IOException {
-    byte[] plain = Json.MAPPER.writeValueAsBytes(s);
-    BlobId id = sealer.masterKey().id(plain, 0, plain.length);
-    byte[] sealed = sealer.seal('S', plain);
-    store.put("snapshots/" + id, sealed, 0, sealed.length, true);
-    return id;
+    return records(Snapshot.RECORDS).putContentAddressed(s);
   }
 
   public Snapshot loadSnapshot(BlobId id) throws IOException {
-    String key = "snapshots/" + id;
-    byte[] plain = sealer.open(key, 'S', store.get(key));
-    Snapshot s = Json.MAPPER.readValue(plain, Snapshot.class);
-    if (s.version() != Snapshot.VERSION) throw new UnsupportedFormatVersionException(key, "snapshot format", s.version(), Snapshot.VERSION);
-    return s.withId(id);
+    return checked(id.toString(), records(Snapshot.RECORDS).get(id.toString()));
   }
 
-  /** Every pin, by snapshot id (expired ones included; see {@link io.cairn.engine.snapshot.Pin#holdsAt}). */
-  public Map<BlobId, io.cairn.engine.snapshot.Pin> pins() throws IOException {
-    Map<BlobId, io.cairn.engine.snapshot.Pin> out = new LinkedHashMap<>();
-    for (ObjectInfo o : store.list(io.cairn.engine.snapshot.Pin.PREFIX)) {
-      try {
-        io.cairn.engine.snapshot.Pin p = Json.MAPPER.readValue(sealer.open(o.key(), 'N', store.get(o.key())),
-            io.cairn.engine.snapshot.Pin.class);
-        out.put(BlobId.fromHex(p.snapshot()), p);
-      } catch (MissingObjectException gone) {
-        // unpinned while listing
-      } catch (CorruptObjectException e) {
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "pin " + o.key() + " is damaged: " + e.getMessage()
-            + "; pin the snapshot again to replace it", e);
-      }
+  private Snapshot checked(String name, Snapshot s) throws IOException {
+    if (s.version() != Snapshot.VERSION) {
+      throw new UnsupportedFormatVersionException(Snapshot.RECORDS.prefix() + name, "snapshot format", s.version(), Snapshot.VERSION);
+    }
+    return s.withId(BlobId.fromHex(name));
+  }
+
+  /** Every pin, by snapshot id (expired ones included; see {@link Pin#holdsAt}). */
+  public Map<BlobId, Pin> pins() throws IOException {
+    Map<BlobId, Pin> out = new LinkedHashMap<>();
+    for (var r : records(Pin.RECORDS).list((key, e) -> {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "pin " + key + " is damaged: " + e.getMessage()
+          + "; pin the snapshot again to replace it", e);
+    })) {
+      out.put(BlobId.fromHex(r.value().snapshot()), r.value());
     }
     return out;
   }
 
-  public void savePin(io.cairn.engine.snapshot.Pin pin) throws IOException {
-    byte[] sealed = sealer.seal('N', Json.MAPPER.writeValueAsBytes(pin));
-    store.put(io.cairn.engine.snapshot.Pin.PREFIX + pin.snapshot(), sealed, 0, sealed.length, false);
+  public void savePin(Pin pin) throws IOException {
+    records(Pin.RECORDS).put(pin.snapshot(), pin, false);
   }
 
   public void removePin(BlobId snapshot) throws IOException {
-    store.delete(io.cairn.engine.snapshot.Pin.PREFIX + snapshot);
+    records(Pin.RECORDS).delete(snapshot.toString());
   }
 
-  /** Stores the record of a check (see {@link io.cairn.engine.check.CheckRecord}). */
-  public void saveCheckRecord(io.cairn.engine.check.CheckRecord r) throws IOException {
-    byte[] sealed = sealer.seal('V', Json.MAPPER.writeValueAsBytes(r));
-    store.put(io.cairn.engine.check.CheckRecord.PREFIX + r.id(), sealed, 0, sealed.length, true);
+  /** Stores the record of a check (see {@link CheckRecord}). */
+  public void saveCheckRecord(CheckRecord r) throws IOException {
+    records(CheckRecord.RECORDS).put(r.id(), r, true);
   }
 
   /** Every check record, oldest first; a damaged one is skipped (it is only evidence). */
-  public List<io.cairn.engine.check.CheckRecord> checkRecords() throws IOException {
-    List<io.cairn.engine.check.CheckRecord> out = new ArrayList<>();
-    for (ObjectInfo o : store.list(io.cairn.engine.check.CheckRecord.PREFIX)) {
-      try {
-        out.add(Json.MAPPER.readValue(sealer.open(o.key(), 'V', store.get(o.key())), io.cairn.engine.check.CheckRecord.class));
-      } catch (MissingObjectException | CorruptObjectException e) {
-        // gone or damaged: evidence lost, nothing else depends on it
-      }
-    }
-    out.sort(Comparator.comparing(io.cairn.engine.check.CheckRecord::time).thenComparing(io.cairn.engine.check.CheckRecord::id));
+  public List<CheckRecord> checkRecords() throws IOException {
+    List<CheckRecord> out = new ArrayList<>();
+    for (var r : records(CheckRecord.RECORDS).list(RecordStore.SKIP)) out.add(r.value());
+    out.sort(Comparator.comparing(CheckRecord::time).thenComparing(CheckRecord::id));
     return out;
   }
 
   /** Forgets a snapshot: removes its object (its data stays until prune). */
   public void forgetSnapshot(BlobId id) throws IOException {
-    store.delete("snapshots/" + id);
+    records(Snapshot.RECORDS).delete(id.toString());
   }
 
   /** Every snapshot, oldest first. A damaged snapshot object is reported, not skipped silently. */
   public List<Snapshot> snapshots() throws IOException {
     List<Snapshot> out = new ArrayList<>();
-    for (ObjectInfo o : store.list("snapshots/")) {
-      String hex = o.key().substring("snapshots/".length());
+    for (var r : records(Snapshot.RECORDS).list((key, e) -> {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "snapshot object " + key + " is damaged: " + e.getMessage(), e);
+    })) {
+      BlobId id;
       try {
-        out.add(loadSnapshot(BlobId.fromHex(hex)));
-      } catch (MissingObjectException gone) {
-        // forgotten while listing
-      } catch (CorruptObjectException | IllegalArgumentException e) {
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "snapshot object " + o.key() + " is damaged: " + e.getMessage(), e);
+        id = BlobId.fromHex(r.name());
+      } catch (IllegalArgumentException e) {
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "snapshot object " + Snapshot.RECORDS.prefix() + r.name()
+            + " is damaged: its name is not an id", e);
       }
+      out.add(checked(id.toString(), r.value()));
     }
     out.sort(Comparator.comparing(Snapshot::time).thenComparing(s -> s.id().toString()));
     return out;
@@ -753,25 +726,16 @@ public final class Repository implements Closeable {
     return m.get(0);
   }
 
-  /** Finds the node at a slash-separated path below a tree; the root itself for "" or "/". */
-  public Node findNode(BlobId root, String path) throws IOException {
-    Node cur = new Node("root", io.cairn.engine.tree.NodeType.DIR, 0755, 0, 0, null, null, 0, 0, 0, 0, 1, 0, null, root, null,
-        0, null);
-    for (String part : path.split("/")) {
-      if (part.isEmpty()) continue;
-      if (cur.type() != io.cairn.engine.tree.NodeType.DIR) return null;
-      String want = Node.bytesOf(part);
-      Node next = null;
-      for (Node n : readTree(cur.subtree())) {
-        if (n.name().equals(want)) {
-          next = n;
-          break;
-        }
-      }
-      if (next == null) return null;
-      cur = next;
-    }
-    return cur;
+  /** A shared lease: a prune that marks meanwhile waits before deleting packs a reader needs. */
+  @Override
+  public Closeable holdForReading() {
+    return new Leases(this).tryAcquireShared(Leases.DEFAULT_TTL);
+  }
+
+  /** Loads the index. */
+  @Override
+  public void prepare() throws IOException {
+    index();
   }
 
   @Override

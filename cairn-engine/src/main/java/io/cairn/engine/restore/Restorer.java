@@ -10,7 +10,7 @@ import io.cairn.engine.fs.PosixFs;
 import io.cairn.engine.fs.Glob;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.index.MemIndex;
-import io.cairn.engine.repo.Repository;
+import io.cairn.engine.repo.BlobSource;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
@@ -58,7 +58,7 @@ public final class Restorer {
   public static final String MARKER = ".cairn-restore-in-progress";
   private static final int RANGE_CHUNKS = 8;
 
-  private final Repository repo;
+  private final BlobSource source;
   private final RestoreOptions opt;
   private final List<Glob> includes = new ArrayList<>();
   private final List<Glob> excludes = new ArrayList<>();
@@ -97,8 +97,8 @@ public final class Restorer {
   public record Result(long files, long dirs, long others, long bytes, long skippedComplete, Map<String, String> damaged,
       List<String> warnings, boolean dryRun) {}
 
-  public Restorer(Repository repo, RestoreOptions opt) {
-    this.repo = repo;
+  public Restorer(BlobSource source, RestoreOptions opt) {
+    this.source = source;
     this.opt = opt;
     for (String g : opt.includes()) includes.add(matcher(g));
     for (String g : opt.excludes()) excludes.add(matcher(g));
@@ -118,14 +118,14 @@ public final class Restorer {
   @SuppressWarnings("try") // the lease is held, not used
   public Result run(Snapshot snap, String subpath) throws IOException {
     // a shared lease: a prune that marks meanwhile waits before deleting packs this restore reads
-    try (var lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
-      return runLeased(snap, subpath); // (a null lease, on read-only media, is simply not closed)
+    try (var held = source.holdForReading()) {
+      return runLeased(snap, subpath); // (null on read-only media: nothing to close)
     }
   }
 
   private Result runLeased(Snapshot snap, String subpath) throws IOException {
-    repo.index(); // loaded (and its errors reported) before anything is written
-    Node start = repo.findNode(snap.treeId(), subpath == null ? "" : subpath);
+    source.prepare(); // the index loaded (and its errors reported) before anything is written
+    Node start = source.findNode(snap.treeId(), subpath == null ? "" : subpath);
     if (start == null) {
       throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + snap.id().shortHex() + " has no path " + subpath);
     }
@@ -293,7 +293,7 @@ public final class Restorer {
   private void walk(BlobId tree, Path dir, String snapPath, boolean included) throws IOException, InterruptedException {
     List<Node> nodes;
     try {
-      nodes = repo.readTree(tree);
+      nodes = source.readTree(tree);
     } catch (IOException e) {
       damaged.put(Node.display(snapPath), "folder listing lost: " + e.getMessage());
       return;
@@ -354,7 +354,7 @@ public final class Restorer {
     long[] offsets = new long[content.size() + 1];
     int count = 0;
     for (; count < content.size(); count++) {
-      MemIndex.Location loc = repo.find(content.get(count)); // the index, or a pack a waiting prune hides
+      MemIndex.Location loc = source.find(content.get(count)); // the index, or a pack a waiting prune hides
       if (loc == null) {
         // the length of a missing blob is unknown, so nothing after it can be placed: restore the part before it
         damaged.put(Node.display(snapPath), "blob " + content.get(count) + " is missing from the repository; the file is cut short there");
@@ -468,7 +468,7 @@ public final class Restorer {
       long[] dense = {0};
       try {
         // in pieces: a large blob is written as it is decompressed, never held whole
-        repo.readBlobStreaming(locs[i], (pos, b, off, n) -> {
+        source.readBlobStreaming(locs[i], (pos, b, off, n) -> {
           try {
             dense[0] += writeSparse(ch, b, off, n, at + pos);
           } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.cairn.engine.snapshot;
 
+import io.cairn.engine.repo.RecordKind;
 import java.time.Instant;
 
 /**
@@ -10,6 +11,7 @@ import java.time.Instant;
 public record Pin(int version, String snapshot, Instant until, Instant created, String reason) {
   public static final int VERSION = 1;
   public static final String PREFIX = "pins/";
+  public static final RecordKind<Pin> RECORDS = new RecordKind<>(PREFIX, 'N', Pin.class);
 
   /** Whether the pin still holds at {@code now}. */
   public boolean holdsAt(Instant now) {

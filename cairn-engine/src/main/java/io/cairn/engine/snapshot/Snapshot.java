@@ -1,9 +1,13 @@
 package io.cairn.engine.snapshot;
 
+import io.cairn.engine.repo.RecordKind;
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cairn.engine.BlobId;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +18,8 @@ import java.util.Map;
  *
  * @param consistency {@code crash} for plain files; {@code application} and {@code group} come with
  *     application-aware capture
+ * @param extra fields this version does not know (written by a newer one): kept, so a snapshot read
+ *     and rewritten here (by {@code repair snapshots}) loses nothing
  * @param errors what could not be captured, per path; never silently dropped
  * @param original for a snapshot written by {@code cairn repair snapshots}, the id of the damaged
  *     snapshot it replaces (kept until forgotten); null otherwise
@@ -29,32 +35,169 @@ public record Snapshot(
     List<String> tags,
     String parent,
     String tree,
-    String consistency,
+    Consistency consistency,
     String asset,
     String group,
     Map<String, String> source,
     List<FileError> errors,
     Stats stats,
     String program,
-    String original) {
+    String original,
+    @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
   public static final int VERSION = 1;
+  public static final RecordKind<Snapshot> RECORDS = new RecordKind<>("snapshots/", 'S', Snapshot.class);
 
   public Snapshot {
     paths = paths == null ? List.of() : List.copyOf(paths);
     tags = tags == null ? List.of() : List.copyOf(tags);
     errors = errors == null ? List.of() : List.copyOf(errors);
+    extra = extra == null ? new LinkedHashMap<>() : extra;
+  }
+
+  /** A builder for a new snapshot (format {@link #VERSION}, consistency crash unless set). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder that starts from this snapshot, its unknown fields included. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.version = version;
+    b.time = time;
+    b.host = host;
+    b.username = username;
+    b.paths = paths;
+    b.tags = tags;
+    b.parent = parent;
+    b.tree = tree;
+    b.consistency = consistency;
+    b.asset = asset;
+    b.group = group;
+    b.source = source;
+    b.errors = errors;
+    b.stats = stats;
+    b.program = program;
+    b.original = original;
+    b.extra = new LinkedHashMap<>(extra);
+    return b;
+  }
+
+  /** Builds snapshots without a constructor of seventeen positional arguments. */
+  public static final class Builder {
+    private int version = VERSION;
+    private Instant time;
+    private String host;
+    private String username;
+    private List<String> paths = List.of();
+    private List<String> tags = List.of();
+    private String parent;
+    private String tree;
+    private Consistency consistency = Consistency.CRASH;
+    private String asset;
+    private String group;
+    private Map<String, String> source;
+    private List<FileError> errors = List.of();
+    private Stats stats;
+    private String program;
+    private String original;
+    private Map<String, Object> extra = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    public Builder time(Instant v) {
+      time = v;
+      return this;
+    }
+
+    public Builder host(String v) {
+      host = v;
+      return this;
+    }
+
+    public Builder username(String v) {
+      username = v;
+      return this;
+    }
+
+    public Builder paths(List<String> v) {
+      paths = v;
+      return this;
+    }
+
+    public Builder tags(List<String> v) {
+      tags = v;
+      return this;
+    }
+
+    public Builder parent(String v) {
+      parent = v;
+      return this;
+    }
+
+    public Builder tree(BlobId v) {
+      tree = v == null ? null : v.toString();
+      return this;
+    }
+
+    public Builder consistency(Consistency v) {
+      consistency = v;
+      return this;
+    }
+
+    public Builder asset(String v) {
+      asset = v;
+      return this;
+    }
+
+    public Builder group(String v) {
+      group = v;
+      return this;
+    }
+
+    public Builder source(Map<String, String> v) {
+      source = v;
+      return this;
+    }
+
+    public Builder errors(List<FileError> v) {
+      errors = v;
+      return this;
+    }
+
+    public Builder stats(Stats v) {
+      stats = v;
+      return this;
+    }
+
+    public Builder program(String v) {
+      program = v;
+      return this;
+    }
+
+    public Builder original(BlobId v) {
+      original = v == null ? null : v.toString();
+      return this;
+    }
+
+    /** The snapshot, without an id (the repository gives it one when it is saved). */
+    public Snapshot build() {
+      if (time == null || host == null || tree == null || consistency == null) {
+        throw new IllegalStateException("a snapshot needs a time, a host, a tree and a consistency level");
+      }
+      return new Snapshot(version, null, time, host, username, paths, tags, parent, tree, consistency, asset, group, source, errors,
+          stats, program, original, extra);
+    }
   }
 
   public Snapshot withId(BlobId newId) {
     return new Snapshot(version, newId, time, host, username, paths, tags, parent, tree, consistency, asset, group, source,
-        errors, stats, program, original);
+        errors, stats, program, original, extra);
   }
 
-  /** A copy with another tree, tags, error list and {@code original} (what repair writes). */
+  /** A copy with another tree, tags, error list and {@code original} (what repair writes); unknown fields kept. */
   public Snapshot repaired(BlobId newTree, List<String> newTags, List<FileError> newErrors, BlobId originalId) {
-    return new Snapshot(version, null, time, host, username, paths, newTags, parent, newTree.toString(), consistency, asset,
-        group, source, newErrors, stats, program, originalId.toString());
+    return toBuilder().tree(newTree).tags(newTags).errors(newErrors).original(originalId).build();
   }
 
   @JsonIgnore

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -263,6 +264,22 @@ public final class LocalObjectStore implements ObjectStore {
     } catch (IOException ignored) {
       // some file systems cannot fsync a folder; the rename is still atomic
     }
+  }
+
+  @Override
+  public int sweepTemp(Instant before) throws IOException {
+    if (!Files.isDirectory(tmp)) return 0;
+    int n = 0;
+    try (var s = Files.list(tmp)) {
+      for (Path p : s.toList()) {
+        try {
+          if (Files.getLastModifiedTime(p).toInstant().isBefore(before) && Files.deleteIfExists(p)) n++;
+        } catch (IOException ignored) {
+          // gone meanwhile
+        }
+      }
+    }
+    return n;
   }
 
   @Override

@@ -44,6 +44,15 @@ public interface ObjectStore extends Closeable {
   }
 
   /**
+   * Removes what writes cut short by a crash left behind (temp files, unfinished uploads) that is
+   * older than {@code before}; younger leftovers may belong to a write running now. Returns how many
+   * went. Stores whose writes leave nothing behind keep the default.
+   */
+  default int sweepTemp(java.time.Instant before) throws IOException {
+    return 0;
+  }
+
+  /**
    * Starts an object written piece by piece and named at the end. The default buffers it in memory
    * and stores it with {@link #put}; stores that can stream (a local folder) override it.
    */

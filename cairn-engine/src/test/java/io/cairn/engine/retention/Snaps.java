@@ -1,6 +1,7 @@
 package io.cairn.engine.retention;
 
 import io.cairn.engine.BlobId;
+import io.cairn.engine.snapshot.Consistency;
 import io.cairn.engine.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.List;
@@ -18,8 +19,8 @@ final class Snaps {
   }
 
   static Snapshot snap(BlobId id, Instant time, String host, List<String> paths, List<String> tags) {
-    return new Snapshot(Snapshot.VERSION, id, time, host, "user", paths, tags, null, null, "crash", null, null, null, null,
-        null, null, null);
+    return new Snapshot(Snapshot.VERSION, id, time, host, "user", paths, tags, null, null, Consistency.CRASH, null, null, null, null,
+        null, null, null, null);
   }
 
   static RetentionPolicy policy(int last, int hourly, int daily, int weekly, int monthly, int yearly) {
