@@ -59,12 +59,35 @@ public final class Catalog implements AutoCloseable {
     return store;
   }
 
+  /**
+   * Runs {@code work} in one transaction. On SQLite a write transaction begins immediately (it waits
+   * its turn rather than failing half-way); should the busy timeout still run out while another
+   * process writes, the transaction is tried again, a few times, after a pause.
+   */
   <T> T tx(org.jdbi.v3.core.HandleCallback<T, RuntimeException> work) {
-    try {
-      return jdbi.inTransaction(work::withHandle);
-    } catch (JdbiException e) {
-      throw store.failure("cannot use", e);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.inTransaction(work::withHandle);
+      } catch (JdbiException e) {
+        if (attempt >= BUSY_ATTEMPTS || !busy(e)) throw store.failure("cannot use", e);
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw store.failure("cannot use", e);
+        }
+      }
     }
+  }
+
+  private static final int BUSY_ATTEMPTS = 4;
+
+  private static boolean busy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("SQLITE_BUSY") || m.contains("database is locked"))) return true;
+    }
+    return false;
   }
 
   // ------------------------------------------------------------------ sync
@@ -93,7 +116,8 @@ public final class Catalog implements AutoCloseable {
     tx(h -> {
       int n = h.createUpdate("UPDATE repositories SET location = :l WHERE id = :r").bind("l", location).bind("r", rid).execute();
       if (n == 0) {
-        h.createUpdate("INSERT INTO repositories (id, location, added_ms, snapshot_count) VALUES (:r, :l, :t, 0)")
+        h.createUpdate("INSERT INTO repositories (id, location, added_ms, snapshot_count) VALUES (:r, :l, :t, 0)"
+                + " ON CONFLICT (id) DO NOTHING")
             .bind("r", rid).bind("l", location).bind("t", now.toEpochMilli()).execute();
       }
       return null;
@@ -125,7 +149,7 @@ public final class Catalog implements AutoCloseable {
       for (CheckRecord c : checks) {
         if (have.contains(c.id())) continue;
         h.createUpdate("INSERT INTO verifications (id, repository_id, kind, scope, time_ms, host, ok, problems, packs_read, bytes_read)"
-                + " VALUES (:id, :r, 'check', :scope, :t, :host, :ok, :p, :pr, :br)")
+                + " VALUES (:id, :r, 'check', :scope, :t, :host, :ok, :p, :pr, :br) ON CONFLICT (id) DO NOTHING")
             .bind("id", c.id()).bind("r", rid).bind("scope", c.scope().label()).bind("t", c.time().toEpochMilli()).bind("host", c.host())
             .bind("ok", c.ok() ? 1 : 0).bind("p", c.problems()).bind("pr", c.packsRead()).bind("br", c.bytesRead()).execute();
         counts[2]++;
@@ -183,21 +207,23 @@ public final class Catalog implements AutoCloseable {
     List<String> paths = new ArrayList<>(s.paths());
     java.util.Collections.sort(paths);
     String asset = s.asset() != null ? s.asset() : s.host() + ":" + String.join(",", paths);
-    boolean exists = h.createQuery("SELECT count(*) FROM points WHERE point_key = :k").bind("k", key).mapTo(Integer.class).one() > 0;
-    if (!exists) {
-      h.createUpdate("INSERT INTO points (point_key, time_ms, host, username, paths, asset, grp, consistency, size_bytes, file_count,"
-              + " first_seen_ms) VALUES (:k, :t, :host, :user, :paths, :asset, :grp, :c, :size, :files, :now)")
-          .bind("k", key).bind("t", s.time().toEpochMilli()).bind("host", s.host()).bind("user", s.username())
-          .bind("paths", json(paths)).bind("asset", asset).bind("grp", s.group()).bind("c", s.consistency().label())
-          .bind("size", s.stats() == null ? 0 : s.stats().bytesTotal()).bind("files", s.stats() == null ? 0 : s.stats().files())
-          .bind("now", now.toEpochMilli()).execute();
-      PreparedBatch tags = h.prepareBatch("INSERT INTO point_tags (point_key, tag) VALUES (:k, :tag)");
+    // insert-or-ignore throughout: two syncs of copies of one point (or of one repository) may race
+    int added = h.createUpdate("INSERT INTO points (point_key, time_ms, host, username, paths, asset, grp, consistency, size_bytes,"
+            + " file_count, first_seen_ms) VALUES (:k, :t, :host, :user, :paths, :asset, :grp, :c, :size, :files, :now)"
+            + " ON CONFLICT (point_key) DO NOTHING")
+        .bind("k", key).bind("t", s.time().toEpochMilli()).bind("host", s.host()).bind("user", s.username())
+        .bind("paths", json(paths)).bind("asset", asset).bind("grp", s.group()).bind("c", s.consistency().label())
+        .bind("size", s.stats() == null ? 0 : s.stats().bytesTotal()).bind("files", s.stats() == null ? 0 : s.stats().files())
+        .bind("now", now.toEpochMilli()).execute();
+    if (added > 0) {
+      PreparedBatch tags = h.prepareBatch("INSERT INTO point_tags (point_key, tag) VALUES (:k, :tag) ON CONFLICT DO NOTHING");
       for (String t : new java.util.TreeSet<>(s.tags())) tags.bind("k", key).bind("tag", t).add();
       if (tags.size() > 0) tags.execute();
     }
     Long root = trees.ingest(h, s.treeId());
     h.createUpdate("INSERT INTO copies (repository_id, snapshot_id, point_key, root_tree_no, parent_snapshot, original_snapshot, tags,"
-            + " errors, pinned, ingested_ms) VALUES (:r, :s, :k, :root, :parent, :orig, :tags, :errors, 0, :now)")
+            + " errors, pinned, ingested_ms) VALUES (:r, :s, :k, :root, :parent, :orig, :tags, :errors, 0, :now)"
+            + " ON CONFLICT (repository_id, snapshot_id) DO NOTHING")
         .bind("r", rid).bind("s", s.id().toString()).bind("k", key).bind("root", root).bind("parent", s.parent())
         .bind("orig", s.original()).bind("tags", json(s.tags())).bind("errors", s.errors().size()).bind("now", now.toEpochMilli())
         .execute();
@@ -284,8 +310,14 @@ public final class Catalog implements AutoCloseable {
       for (int i = 0; i < nodes.size(); i++) {
         if (nodes.get(i).type() == NodeType.DIR) subs[i] = ingest(h, nodes.get(i).subtree());
       }
-      no = h.createQuery("INSERT INTO trees (repository_id, tree_id) VALUES (:r, :t) RETURNING tree_no").bind("r", rid)
-          .bind("t", tree.toString()).mapTo(Long.class).one();
+      no = h.createQuery("INSERT INTO trees (repository_id, tree_id) VALUES (:r, :t) ON CONFLICT (repository_id, tree_id) DO NOTHING"
+          + " RETURNING tree_no").bind("r", rid).bind("t", tree.toString()).mapTo(Long.class).findOne().orElse(null);
+      if (no == null) { // indexed by a sync beside this one meanwhile, entries and all (its transaction committed)
+        no = h.createQuery("SELECT tree_no FROM trees WHERE repository_id = :r AND tree_id = :t").bind("r", rid)
+            .bind("t", tree.toString()).mapTo(Long.class).one();
+        known.put(tree, no);
+        return no;
+      }
       PreparedBatch b = h.prepareBatch("INSERT INTO entries (tree_no, name, type, size, mtime_ms, content_id, subtree_no)"
           + " VALUES (:tree, :name, :type, :size, :mtime, :content, :sub)");
       Set<String> names = new HashSet<>();
@@ -596,6 +628,6 @@ public final class Catalog implements AutoCloseable {
 
   @Override
   public void close() {
-    // data sources hold no pooled connections
+    store.close();
   }
 }

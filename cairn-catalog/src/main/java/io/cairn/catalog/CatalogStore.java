@@ -1,5 +1,7 @@
 package io.cairn.catalog;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import java.nio.file.Files;
@@ -22,7 +24,7 @@ import org.sqlite.SQLiteDataSource;
  * database (a {@code jdbc:postgresql:} URL). Opening checks that the schema is not from a newer
  * Cairn and migrates an older one (Flyway, scripts under {@code db/sqlite} and {@code db/postgresql}).
  */
-public final class CatalogStore {
+public final class CatalogStore implements AutoCloseable {
   /** The newest schema version this Cairn knows. */
   public static final int SCHEMA_VERSION = 1;
 
@@ -33,12 +35,36 @@ public final class CatalogStore {
 
   private final String location;
   private final Kind kind;
-  private final DataSource dataSource;
+  /** The driver's own data source: used once, to check and migrate the schema before the pool exists. */
+  private final DataSource direct;
+  private HikariDataSource dataSource;
 
   private CatalogStore(String location, Kind kind, DataSource ds) {
     this.location = location;
     this.kind = kind;
-    this.dataSource = ds;
+    this.direct = ds;
+  }
+
+  /**
+   * A small pool over the driver's data source: a command uses one or two connections; a server's
+   * concurrent jobs share a few. Connections are made when first needed, so a command that does not
+   * touch the catalog pays nothing; {@link #close} ends them.
+   */
+  private static HikariDataSource pool(Kind kind, DataSource ds) {
+    HikariConfig c = new HikariConfig();
+    c.setDataSource(ds);
+    c.setPoolName("cairn-catalog");
+    c.setMaximumPoolSize(kind == Kind.SQLITE ? 4 : 8);
+    c.setMinimumIdle(0);
+    c.setInitializationFailTimeout(-1); // failures surface on first use, as one clear line (see failure())
+    c.setConnectionTimeout(30_000); // waits for a free connection; SQLite's own waits are its busy timeout
+    c.setIdleTimeout(60_000);
+    return new HikariDataSource(c);
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
   }
 
   public String location() {
@@ -77,7 +103,10 @@ public final class CatalogStore {
     } else {
       s = sqlite(target);
     }
+    // checked and migrated over a direct connection: a damaged file or an unreachable server is
+    // reported at once, not after the pool's retries
     s.migrate();
+    s.dataSource = pool(s.kind, s.direct);
     return s;
   }
 
@@ -102,6 +131,10 @@ public final class CatalogStore {
     cfg.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
     cfg.enforceForeignKeys(true);
     cfg.setBusyTimeout(30_000);
+    // a write transaction takes the write lock when it begins: a deferred one that reads first and
+    // then writes fails at once with SQLITE_BUSY when another writer got there in between, whatever
+    // the busy timeout; an immediate one waits (up to the busy timeout) for its turn
+    cfg.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
     SQLiteDataSource ds = new SQLiteDataSource(cfg);
     ds.setUrl("jdbc:sqlite:" + p);
     return new CatalogStore(p.toString(), Kind.SQLITE, ds);
@@ -130,7 +163,7 @@ public final class CatalogStore {
     if (found == SCHEMA_VERSION) return; // current: Flyway (and its start-up cost) is not needed
     try {
       Flyway.configure()
-          .dataSource(dataSource)
+          .dataSource(direct)
           .locations(kind == Kind.SQLITE ? "classpath:db/sqlite" : "classpath:db/postgresql")
           .loggers("org.flywaydb.core.internal.logging.javautil.JavaUtilLogCreator")
           .load()
@@ -142,7 +175,7 @@ public final class CatalogStore {
 
   /** The highest schema version applied, 0 for an empty database. */
   private int appliedVersion() {
-    try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+    try (Connection c = direct.getConnection(); Statement st = c.createStatement()) {
       boolean exists;
       try (ResultSet rs = c.getMetaData().getTables(null, null, "flyway_schema_history", null)) {
         exists = rs.next();

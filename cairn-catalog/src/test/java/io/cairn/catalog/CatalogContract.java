@@ -88,6 +88,37 @@ abstract class CatalogContract {
   }
 
   @Test
+  void syncsRacing_onOneCatalog_bothSucceed_andEveryRowIsThereOnce() throws Exception {
+    String target = newCatalog();
+    Repository repo = newRepo("r1");
+    for (int i = 0; i < 6; i++) backup(repo, List.of("t" + i));
+    Repository copy = newRepo("r2"); // the same points in a second repository: the same point rows, other copies
+    for (int i = 0; i < 3; i++) backup(copy, List.of());
+    catalog(target).close(); // created and migrated once, as a first command would
+    List<Thread> threads = new java.util.ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    for (int t = 0; t < 4; t++) {
+      Repository r = t % 2 == 0 ? repo : copy;
+      String loc = t % 2 == 0 ? "/r1" : "/r2";
+      threads.add(Thread.ofPlatform().start(() -> {
+        try (Catalog c = catalog(target)) { // each its own catalog, as separate processes would have
+          c.sync(r, loc);
+        } catch (Throwable e) {
+          failures.add(e);
+        }
+      }));
+    }
+    for (Thread th : threads) th.join();
+    assertThat(failures).isEmpty();
+    try (Catalog c = catalog(target)) {
+      assertThat(c.points(query())).hasSize(9);
+      assertThat(c.repositories()).hasSize(2).allSatisfy(r -> assertThat(r.lastSyncStatus()).isEqualTo("ok"));
+      assertThat(c.sync(repo, "/r1").added()).isZero();
+      assertThat(c.find("nginx.conf", null, null)).hasSize(9);
+    }
+  }
+
+  @Test
   void fileIndex_ofAnUnchangedTree_isStoredOnce_andFindShowsWhereAFileChanged() throws Exception {
     String target = newCatalog();
     Repository repo = newRepo("r1");
