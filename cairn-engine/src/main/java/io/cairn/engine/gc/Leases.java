@@ -1,10 +1,7 @@
 package io.cairn.engine.gc;
 
 import io.cairn.engine.CairnException;
-import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.Json;
-import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.repo.RecordStore;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.ObjectInfo;

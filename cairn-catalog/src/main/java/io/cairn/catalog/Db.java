@@ -1,0 +1,81 @@
+package io.cairn.catalog;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.cairn.engine.Json;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.InstantSource;
+import java.util.List;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+
+/** What every part of the catalog shares: the store, its JDBI, the clock, transactions, JSON columns. */
+final class Db {
+  final CatalogStore store;
+  final Jdbi jdbi;
+  final InstantSource clock;
+
+  Db(CatalogStore store, InstantSource clock) {
+    this.store = store;
+    this.jdbi = Jdbi.create(store.dataSource());
+    this.clock = clock;
+  }
+
+  /**
+   * Runs {@code work} in one transaction. On SQLite a write transaction begins immediately (it waits
+   * its turn rather than failing half-way); should the busy timeout still run out while another
+   * process writes, the transaction is tried again, a few times, after a pause.
+   */
+  <T> T tx(HandleCallback<T, RuntimeException> work) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return jdbi.inTransaction(work::withHandle);
+      } catch (JdbiException e) {
+        if (attempt >= BUSY_ATTEMPTS || !busy(e)) throw store.failure("cannot use", e);
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw store.failure("cannot use", e);
+        }
+      }
+    }
+  }
+
+  private static final int BUSY_ATTEMPTS = 4;
+
+  private static boolean busy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if (m != null && (m.contains("SQLITE_BUSY") || m.contains("database is locked"))) return true;
+    }
+    return false;
+  }
+
+  static byte[] sha256(byte[] b) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(b);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static String json(Object o) {
+    try {
+      return Json.MAPPER.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<String> jsonList(String s) {
+    try {
+      return s == null ? List.of() : Json.MAPPER.readValue(s, new TypeReference<List<String>>() {});
+    } catch (JsonProcessingException e) {
+      return List.of(s);
+    }
+  }
+
+}

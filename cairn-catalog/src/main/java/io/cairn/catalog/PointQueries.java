@@ -1,0 +1,132 @@
+package io.cairn.catalog;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jdbi.v3.core.Handle;
+
+/** The questions about points: which there are (filtered, as of a time), and everything about one. */
+final class PointQueries {
+  private final Db db;
+
+  PointQueries(Db db) {
+    this.db = db;
+  }
+
+  private static final String POINT_COLUMNS = "p.point_key, p.time_ms, p.host, p.username, p.paths, p.asset, p.grp, p.consistency,"
+      + " p.size_bytes, p.file_count,"
+      + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key) AS ncopies,"
+      + " (SELECT count(*) " + Evidence.VERIFYING_CHECKS + ") AS nverified,"
+      + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key AND c.pinned = 1"
+      + "   AND (c.pinned_until_ms IS NULL OR c.pinned_until_ms > :now)) AS npinned";
+
+  private static String where(Catalog.PointQuery q, Map<String, Object> args) {
+    StringBuilder w = new StringBuilder(" WHERE 1 = 1");
+    if (q.asset() != null) {
+      w.append(" AND p.asset = :asset");
+      args.put("asset", q.asset());
+    }
+    if (q.group() != null) {
+      w.append(" AND p.grp = :grp");
+      args.put("grp", q.group());
+    }
+    if (q.host() != null) {
+      w.append(" AND p.host = :host");
+      args.put("host", q.host());
+    }
+    if (q.consistency() != null) {
+      w.append(" AND p.consistency = :cons");
+      args.put("cons", q.consistency());
+    }
+    if (q.since() != null) {
+      w.append(" AND p.time_ms >= :since");
+      args.put("since", q.since().toEpochMilli());
+    }
+    if (q.until() != null) {
+      w.append(" AND p.time_ms <= :until");
+      args.put("until", q.until().toEpochMilli());
+    }
+    if (q.tag() != null) {
+      w.append(" AND EXISTS (SELECT 1 FROM point_tags t WHERE t.point_key = p.point_key AND t.tag = :tag)");
+      args.put("tag", q.tag());
+    }
+    if (q.verifiedOnly()) {
+      w.append(" AND EXISTS (SELECT 1 " + Evidence.VERIFYING_CHECKS + ")");
+    }
+    return w.toString();
+  }
+
+  /** Points matching the filters, newest first. */
+  List<Catalog.PointRow> points(Catalog.PointQuery q) {
+    Map<String, Object> args = new HashMap<>();
+    String sql = "SELECT " + POINT_COLUMNS + " FROM points p" + where(q, args) + " ORDER BY p.time_ms DESC, p.point_key"
+        + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
+    args.put("now", db.clock.instant().toEpochMilli());
+    return db.tx(h -> withTags(h, h.createQuery(sql).bindMap(args).map((rs, ctx) -> row(rs)).list()));
+  }
+
+  /** For each asset, the newest point at or before {@code time} among those the filters admit. */
+  List<Catalog.PointRow> asOf(Instant time, Catalog.PointQuery q) {
+    Catalog.PointQuery bounded = new Catalog.PointQuery(q.asset(), q.group(), q.host(), q.tag(), q.consistency(), q.since(),
+        q.until() != null && q.until().isBefore(time) ? q.until() : time, q.verifiedOnly(), 0);
+    Map<String, Catalog.PointRow> newest = new java.util.TreeMap<>();
+    for (Catalog.PointRow r : points(bounded)) newest.putIfAbsent(r.asset(), r); // newest first
+    return List.copyOf(newest.values());
+  }
+
+  private static Catalog.PointRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new Catalog.PointRow(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), Db.jsonList(rs.getString(5)),
+        rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), List.of(), rs.getInt(11), rs.getInt(12) > 0,
+        rs.getInt(13) > 0);
+  }
+
+  private static List<Catalog.PointRow> withTags(Handle h, List<Catalog.PointRow> rows) {
+    if (rows.isEmpty()) return rows;
+    Map<String, List<String>> tags = new HashMap<>();
+    List<String> keys = rows.stream().map(Catalog.PointRow::pointKey).toList();
+    for (int i = 0; i < keys.size(); i += 500) {
+      List<String> part = keys.subList(i, Math.min(keys.size(), i + 500));
+      h.createQuery("SELECT point_key, tag FROM point_tags WHERE point_key IN (<keys>) ORDER BY tag").bindList("keys", part)
+          .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2)})
+          .forEach(kv -> tags.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(kv[1]));
+    }
+    List<Catalog.PointRow> out = new ArrayList<>(rows.size());
+    for (Catalog.PointRow r : rows) {
+      out.add(new Catalog.PointRow(r.pointKey(), r.time(), r.host(), r.username(), r.paths(), r.asset(), r.group(), r.consistency(),
+          r.sizeBytes(), r.fileCount(), tags.getOrDefault(r.pointKey(), List.of()), r.copies(), r.verified(), r.pinned()));
+    }
+    return out;
+  }
+
+  /** The point whose key, or one of whose snapshot ids, starts with {@code ref}. */
+  Catalog.PointDetail show(String ref) {
+    return db.tx(h -> {
+      List<String> keys = h.createQuery("SELECT DISTINCT point_key FROM copies WHERE point_key LIKE :r OR snapshot_id LIKE :r")
+          .bind("r", ref.toLowerCase(java.util.Locale.ROOT) + "%").mapTo(String.class).list();
+      if (keys.isEmpty()) {
+        throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.NOT_FOUND, "no point or snapshot " + ref + " in the catalog "
+            + db.store.location() + " ('cairn catalog sync' brings it up to date)");
+      }
+      if (keys.size() > 1) {
+        throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, ref + " matches " + keys.size() + " points; give more digits");
+      }
+      String key = keys.get(0);
+      Catalog.PointRow p = withTags(h, h.createQuery("SELECT " + POINT_COLUMNS + " FROM points p WHERE p.point_key = :k").bind("k", key)
+          .bind("now", db.clock.instant().toEpochMilli())
+          .map((rs, ctx) -> row(rs)).list()).get(0);
+      List<Catalog.CopyRow> copies = h.createQuery("SELECT c.repository_id, r.location, c.snapshot_id, c.parent_snapshot, c.original_snapshot,"
+              + " c.tags, c.errors, c.pinned, c.pinned_until_ms, c.ingested_ms FROM copies c JOIN repositories r ON r.id = c.repository_id"
+              + " WHERE c.point_key = :k ORDER BY r.location")
+          .bind("k", key)
+          .map((rs, ctx) -> new Catalog.CopyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+              Db.jsonList(rs.getString(6)), rs.getInt(7), rs.getInt(8) == 1, rs.getObject(9) == null ? null : Instant.ofEpochMilli(rs.getLong(9)),
+              Instant.ofEpochMilli(rs.getLong(10))))
+          .list();
+      List<Catalog.VerificationRow> checks = Evidence.since(h, key, p.time());
+      return new Catalog.PointDetail(p, copies, checks);
+    });
+  }
+
+}
