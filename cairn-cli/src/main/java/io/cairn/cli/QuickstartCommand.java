@@ -79,7 +79,7 @@ final class QuickstartCommand extends BaseCommand {
     String repo = repoDir.toString();
     String catalog = root.resolve("catalog.db").toString();
     Workspace ws = new Workspace(new Workspace.Settings(catalog, 0), Clock.systemUTC(), location -> password.toCharArray(),
-        new StoreFactory());
+        new StoreFactory(), System::gc);
     new InitService(ws).run(new InitService.Request(repo, 512 << 10, 1 << 20, 8 << 20, 16 << 20, RepoConfig.DEFAULT_COMPRESSION_LEVEL,
         new KeyService.Kdf(32768, 3)), password::toCharArray);
     CliListener quiet = listener();

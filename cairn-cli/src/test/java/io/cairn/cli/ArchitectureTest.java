@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noFields;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
@@ -35,6 +36,18 @@ class ArchitectureTest {
   @Test
   void theCli_doesNotBuildStoresOrCatalogsItself() {
     noClasses().that().resideInAPackage("io.cairn.cli..").should().callMethod(Catalog.class, "open", String.class, InstantSource.class).because("the workspace opens the catalog").check(classes);
+  }
+
+  @Test
+  void libraryCode_keepsNothingPerThreadStatically_andNeverAsksForAGarbageCollection() {
+    String[] library = {"io.cairn.engine..", "io.cairn.catalog..", "io.cairn.service.."};
+    noFields().that().areDeclaredInClassesThat().resideInAnyPackage(library).and().areStatic().should()
+        .haveRawType(ThreadLocal.class)
+        .because("a long-running process with many jobs would keep every thread's buffers (and key material) forever")
+        .check(classes);
+    noClasses().that().resideInAnyPackage(library).should().callMethod(System.class, "gc")
+        .because("a full collection stops every job of a server; the surface decides (Workspace's afterBulkGarbage)")
+        .check(classes);
   }
 
   @Test

@@ -19,6 +19,7 @@ public final class Workspace {
   private final InstantSource clock;
   private final Secrets secrets;
   private final StoreFactory stores;
+  private final Runnable afterBulkGarbage;
 
   /**
    * @param catalog the catalog: an SQLite file or a {@code jdbc:postgresql:} URL; null when off
@@ -35,11 +36,21 @@ public final class Workspace {
     }
   }
 
+  /** A workspace for a long-running process: nothing here asks for a garbage collection. */
   public Workspace(Settings settings, InstantSource clock, Secrets secrets, StoreFactory stores) {
+    this(settings, clock, secrets, stores, () -> {});
+  }
+
+  /**
+   * @param afterBulkGarbage run when opening a repository or loading its index left much garbage: a
+   *     short-lived command passes {@code System::gc} to keep its peak memory down; a server does not
+   */
+  public Workspace(Settings settings, InstantSource clock, Secrets secrets, StoreFactory stores, Runnable afterBulkGarbage) {
     this.settings = settings;
     this.clock = clock;
     this.secrets = secrets;
     this.stores = stores;
+    this.afterBulkGarbage = afterBulkGarbage;
   }
 
   public Settings settings() {
@@ -74,7 +85,7 @@ public final class Workspace {
     var store = stores.open(location);
     char[] pw = secrets.password(location);
     try {
-      return Repository.open(store, pw, clock);
+      return Repository.open(store, pw, clock, afterBulkGarbage);
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;

@@ -7,6 +7,7 @@ import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackFormat;
+import io.cairn.engine.repo.BlobReader;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.ObjectInfo;
@@ -270,43 +271,45 @@ public final class Checker {
     }
     toRead.sort(Comparator.comparingInt(PackEntry::offset));
     MessageDigest sha = sha256();
-    long pos = 0;
-    for (PackEntry e : toRead) {
-      long end = (long) e.offset() + e.length();
-      if (end > size - PackFormat.FOOTER) {
-        badBlobs.add(e.id());
-        continue;
-      }
-      boolean inOrder = e.offset() >= pos;
-      if (inOrder) pos = hashRange(key, sha, pos, e.offset());
-      byte[] buf = Repository.scratch(0, e.length());
-      int n = repo.store().read(key, e.offset(), buf, 0, e.length());
-      bytesRead.addAndGet(n);
-      if (inOrder) {
-        sha.update(buf, 0, n);
-        pos = end;
-      }
-      try {
-        if (n != e.length()) throw new CorruptObjectException("pack " + pack + " blob " + e.id(), "pack is truncated");
-        repo.decodeBlobStreaming(pack, e, buf, (at, b, off, len) -> {}); // verified: decrypted, decompressed, id
-      } catch (CorruptObjectException ex) {
-        if (orphan) {
-          notices.add(new Problem("pack " + pack + " blob " + e.id(), "unreferenced and damaged: " + ex.getMessage()));
+    try (BlobReader reader = repo.reader()) {
+      long pos = 0;
+      for (PackEntry e : toRead) {
+        long end = (long) e.offset() + e.length();
+        if (end > size - PackFormat.FOOTER) {
+          badBlobs.add(e.id());
           continue;
         }
-        badBlobs.add(e.id());
-        problems.add(new Problem("pack " + pack + " blob " + e.id(), ex.getMessage().replace("pack " + pack + " blob " + e.id() + ": ", "")));
+        boolean inOrder = e.offset() >= pos;
+        if (inOrder) pos = hashRange(reader, key, sha, pos, e.offset());
+        byte[] buf = reader.buffer(e.length());
+        int n = repo.store().read(key, e.offset(), buf, 0, e.length());
+        bytesRead.addAndGet(n);
+        if (inOrder) {
+          sha.update(buf, 0, n);
+          pos = end;
+        }
+        try {
+          if (n != e.length()) throw new CorruptObjectException("pack " + pack + " blob " + e.id(), "pack is truncated");
+          reader.decodeStreaming(pack, e, buf, (at, b, off, len) -> {}); // verified: decrypted, decompressed, id
+        } catch (CorruptObjectException ex) {
+          if (orphan) {
+            notices.add(new Problem("pack " + pack + " blob " + e.id(), "unreferenced and damaged: " + ex.getMessage()));
+            continue;
+          }
+          badBlobs.add(e.id());
+          problems.add(new Problem("pack " + pack + " blob " + e.id(), ex.getMessage().replace("pack " + pack + " blob " + e.id() + ": ", "")));
+        }
       }
+      hashRange(reader, key, sha, pos, size);
     }
-    hashRange(key, sha, pos, size);
     if (!BlobId.fromBytes(sha.digest(), 0).equals(pack)) {
       problems.add(new Problem("pack " + pack, "content does not match its name (bit rot or tampering)"));
     }
   }
 
   /** Feeds {@code [from, to)} of an object to the digest in slices; returns {@code to}. */
-  private long hashRange(String key, MessageDigest sha, long from, long to) throws IOException {
-    byte[] buf = Repository.scratch(0, (int) Math.min(to - from, 1 << 20));
+  private long hashRange(BlobReader reader, String key, MessageDigest sha, long from, long to) throws IOException {
+    byte[] buf = reader.buffer((int) Math.min(to - from, 1 << 20));
     for (long p = from; p < to; ) {
       int n = repo.store().read(key, p, buf, 0, (int) Math.min(buf.length, to - p));
       if (n <= 0) break;

@@ -1,6 +1,7 @@
 package io.cairn.engine.crypto;
 
 import java.security.GeneralSecurityException;
+import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -9,10 +10,9 @@ import javax.crypto.spec.SecretKeySpec;
 /**
  * AES-256-GCM through the JDK (AES-NI and CLMUL intrinsics).
  *
- * <p>Two kinds of keys. A key used once or a few times (a sealed object's own subkey, a key slot's
- * key-encryption key) goes through one cipher per thread, which keeps nothing once the next key
- * comes. A pack key is used for every blob of its pack: for those ({@code ...Reused}) each thread
- * keeps a cipher for each of the last {@value #REUSED_KEYS} pack keys it used. The JDK expands an
+ * <p>Callers hand in the cipher, so who keeps ciphers (and the key schedules in them) is theirs to
+ * decide: {@link Sealer} keeps, per repository, ciphers for one-off keys and, for each recent pack
+ * key, ciphers already initialized with it (see {@link Sealer}); no key material stays on a thread. The JDK expands an
  * AES key again whenever a cipher is initialized with a key other than its last one, and a thread
  * alternates between packs (a backup worker sealing data and tree blobs, a walk reading trees from
  * several packs while it seals new ones): with one cipher it expanded a key on almost every blob,
@@ -22,9 +22,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class Aead {
   static final int TAG = 16;
   static final int NONCE = 12;
-  private static final int REUSED_KEYS = 4;
 
-  private static Cipher newCipher() {
+  static Cipher newCipher() {
     try {
       return Cipher.getInstance("AES/GCM/NoPadding");
     } catch (GeneralSecurityException e) {
@@ -32,41 +31,14 @@ final class Aead {
     }
   }
 
-  /** A thread's pack-key ciphers: {@code keys[i]} is the key {@code ciphers[i]} was last initialized with. */
-  private static final class Reused {
-    final byte[][] keys = new byte[REUSED_KEYS][];
-    final Cipher[] ciphers = new Cipher[REUSED_KEYS];
-    int next;
-
-    Cipher forKey(byte[] key) {
-      for (int i = 0; i < REUSED_KEYS; i++) {
-        byte[] k = keys[i];
-        if (k != null && java.util.Arrays.equals(k, key)) return ciphers[i];
-      }
-      int i = next;
-      next = (next + 1) % REUSED_KEYS;
-      if (ciphers[i] == null) ciphers[i] = newCipher();
-      keys[i] = key.clone(); // the caller may reuse its array for another key
-      return ciphers[i];
-    }
-  }
-
-  private static final ThreadLocal<Cipher> ONCE = ThreadLocal.withInitial(Aead::newCipher);
-  private static final ThreadLocal<Reused> REUSED = ThreadLocal.withInitial(Reused::new);
-
   private Aead() {}
 
   /** Encrypts src into dst at dstOff; returns bytes written (len + TAG). */
-  static int seal(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return seal(ONCE.get(), key, nonce, aad, src, off, len, dst, dstOff);
+  static int seal(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
+    return sealWith(c, key, nonce, aad, src, off, len, dst, dstOff);
   }
 
-  /** {@link #seal} under a pack key. */
-  static int sealReused(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return seal(REUSED.get().forKey(key), key, nonce, aad, src, off, len, dst, dstOff);
-  }
-
-  private static int seal(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
+  private static int sealWith(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
     try {
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG * 8, nonce));
       if (aad != null) c.updateAAD(aad);
@@ -77,16 +49,11 @@ final class Aead {
   }
 
   /** Decrypts into dst at dstOff; returns the plaintext length, or -1 when authentication fails. */
-  static int openInto(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return openInto(ONCE.get(), key, nonce, aad, src, off, len, dst, dstOff);
+  static int openInto(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
+    return openIntoWith(c, key, nonce, aad, src, off, len, dst, dstOff);
   }
 
-  /** {@link #openInto} under a pack key. */
-  static int openIntoReused(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return openInto(REUSED.get().forKey(key), key, nonce, aad, src, off, len, dst, dstOff);
-  }
-
-  private static int openInto(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst,
+  private static int openIntoWith(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst,
       int dstOff) {
     if (len < TAG) return -1;
     try {
@@ -101,16 +68,11 @@ final class Aead {
   }
 
   /** Decrypts; returns null when authentication fails. */
-  static byte[] open(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
-    return open(ONCE.get(), key, nonce, aad, src, off, len);
+  static byte[] open(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
+    return openWith(c, key, nonce, aad, src, off, len);
   }
 
-  /** {@link #open} under a pack key. */
-  static byte[] openReused(byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
-    return open(REUSED.get().forKey(key), key, nonce, aad, src, off, len);
-  }
-
-  private static byte[] open(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
+  private static byte[] openWith(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
     if (len < TAG) return null;
     try {
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG * 8, nonce));

@@ -57,7 +57,7 @@ public record KeyFile(
     byte[] kek = derive(password, salt, p.memoryKiB, p.iterations, p.parallelism);
     byte[] raw = master.toBytes();
     byte[] wrapped = new byte[raw.length + Aead.TAG];
-    Aead.seal(kek, nonce, AAD, raw, 0, raw.length, wrapped, 0);
+    Aead.seal(Aead.newCipher(), kek, nonce, AAD, raw, 0, raw.length, wrapped, 0);
     Arrays.fill(raw, (byte) 0);
     return new KeyFile(VERSION, "argon2id", p.memoryKiB, p.iterations, p.parallelism, salt, nonce, wrapped, now, host,
         username);
@@ -71,7 +71,7 @@ public record KeyFile(
       throw new CairnException(ErrorCode.DATA_DAMAGED, "a key file of this repository is not valid: " + e.getMessage(), e);
     }
     byte[] kek = derive(password, salt, memoryKiB, iterations, parallelism);
-    byte[] raw = Aead.open(kek, nonce, AAD, wrapped, 0, wrapped.length);
+    byte[] raw = Aead.open(Aead.newCipher(), kek, nonce, AAD, wrapped, 0, wrapped.length);
     if (raw == null) return null;
     return MasterKey.fromBytes(raw);
   }

@@ -1,6 +1,7 @@
 package io.cairn.engine.crypto;
 
 import io.cairn.engine.BlobId;
+import io.cairn.engine.Pool;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -17,16 +18,17 @@ public final class MasterKey {
   private final byte[] encKey;
   private final byte[] idKey;
   private final byte[] chunkerSeed;
-  private final ThreadLocal<Mac> idMac;
-  private final ThreadLocal<Mac> kdfMac;
+  /** Initialized MACs, borrowed per use: this key's, not a thread's, so none outlives the key. */
+  private final Pool<Mac> idMacs;
+  private final Pool<Mac> kdfMacs;
 
   private MasterKey(byte[] raw) {
     if (raw.length != SIZE) throw new IllegalArgumentException("master key must be " + SIZE + " bytes");
     encKey = Arrays.copyOfRange(raw, 0, 32);
     idKey = Arrays.copyOfRange(raw, 32, 64);
     chunkerSeed = Arrays.copyOfRange(raw, 64, 96);
-    idMac = ThreadLocal.withInitial(() -> hmac(idKey));
-    kdfMac = ThreadLocal.withInitial(() -> hmac(encKey));
+    idMacs = new Pool<>(() -> hmac(idKey), Pool.defaultKeep());
+    kdfMacs = new Pool<>(() -> hmac(encKey), Pool.defaultKeep());
   }
 
   public static MasterKey generate(SecureRandom random) {
@@ -53,27 +55,42 @@ public final class MasterKey {
 
   /** The content id of {@code len} bytes of plaintext. */
   public BlobId id(byte[] data, int off, int len) {
-    Mac m = idMac.get();
-    m.update(data, off, len);
-    return BlobId.fromBytes(m.doFinal(), 0);
+    Mac m = idMacs.take();
+    try {
+      m.update(data, off, len);
+      return BlobId.fromBytes(m.doFinal(), 0);
+    } finally {
+      idMacs.give(m);
+    }
   }
 
   /** The id of {@code len} zero bytes, without a buffer of that size. */
   public BlobId idOfZeros(int len) {
-    Mac m = idMac.get();
-    byte[] zeros = new byte[Math.min(len, 64 * 1024)];
-    for (int left = len; left > 0; left -= zeros.length) m.update(zeros, 0, Math.min(left, zeros.length));
-    return BlobId.fromBytes(m.doFinal(), 0);
+    Mac m = idMacs.take();
+    try {
+      byte[] zeros = new byte[Math.min(len, 64 * 1024)];
+      for (int left = len; left > 0; left -= zeros.length) m.update(zeros, 0, Math.min(left, zeros.length));
+      return BlobId.fromBytes(m.doFinal(), 0);
+    } finally {
+      idMacs.give(m);
+    }
   }
 
-  /** This thread's id MAC, reset: for a blob fed in pieces, then checked by {@link #matches(BlobId, Mac)}. */
-  public Mac idMac() {
-    Mac m = idMac.get();
+  /**
+   * An id MAC, borrowed: for a blob fed in pieces, then checked by {@link #matches(BlobId, Mac)};
+   * give it back with {@link #release} whatever happens.
+   */
+  public Mac borrowIdMac() {
+    return idMacs.take();
+  }
+
+  /** Gives back a MAC from {@link #borrowIdMac}, reset. */
+  public void release(Mac m) {
     m.reset();
-    return m;
+    idMacs.give(m);
   }
 
-  /** True when what was fed to {@code m} (from {@link #idMac()}) hashes to {@code id}; resets {@code m}. */
+  /** True when what was fed to {@code m} (from {@link #borrowIdMac()}) hashes to {@code id}; resets {@code m}. */
   public boolean matches(BlobId id, Mac m) {
     return BlobId.fromBytes(m.doFinal(), 0).equals(id);
   }
@@ -85,10 +102,14 @@ public final class MasterKey {
 
   /** A subkey for one object or pack: HMAC-SHA-256(encKey, label || salt). */
   byte[] subkey(byte label, byte[] salt) {
-    Mac m = kdfMac.get();
-    m.update(label);
-    m.update(salt);
-    return m.doFinal();
+    Mac m = kdfMacs.take();
+    try {
+      m.update(label);
+      m.update(salt);
+      return m.doFinal();
+    } finally {
+      kdfMacs.give(m);
+    }
   }
 
   static Mac hmac(byte[] key) {

@@ -4,8 +4,10 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.cairn.engine.BlobId;
+import io.cairn.engine.Pool;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.crypto.Sealer;
+import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
@@ -47,9 +49,30 @@ public final class BlobWriter implements AutoCloseable {
   /** ... or every this many blobs (packs of small files hold tens of thousands): index objects stay a few MB. */
   static final int INDEX_MAX_ENTRIES = 65_536;
   private int unindexedEntries; // guarded by unindexed
-  private static final ThreadLocal<ZstdCompressCtx> ZSTD = new ThreadLocal<>();
-  private static final ThreadLocal<byte[][]> SCRATCH = new ThreadLocal<>();
   private static final int SMALL_SCRATCH = 256 * 1024;
+
+  /** A buffer for compressing and encrypting one blob, and a compression context: borrowed per blob. */
+  private static final class Scratch {
+    byte[] buf;
+    ZstdCompressCtx zstd;
+
+    /**
+     * The buffer, of at least {@code n} bytes: it grows in whole MiB to the largest blob met (chunks
+     * cluster around the average size, so it is replaced a few times at most and never churns).
+     */
+    byte[] buffer(int n) {
+      if (buf == null || buf.length < n) buf = new byte[n <= SMALL_SCRATCH ? SMALL_SCRATCH : IoSlices.bufferSize(n)];
+      return buf;
+    }
+
+    void dispose() {
+      if (zstd != null) zstd.close();
+      zstd = null;
+    }
+  }
+
+  /** This writer's scratch space, lent to one storing thread at a time; nothing stays on a thread. */
+  private final Pool<Scratch> scratches = new Pool<>(Scratch::new, Scratch::dispose, Pool.defaultKeep());
 
   private final Repository repo;
   private final MemIndex index;
@@ -94,24 +117,29 @@ public final class BlobWriter implements AutoCloseable {
   public boolean store(BlobType type, BlobId id, byte[] data, int off, int len) throws IOException {
     checkFailure();
     if (index.contains(id) || !inFlight.add(id)) return false;
-    // one scratch buffer per thread: a compressed payload is encrypted in place there, a raw one
-    // straight from the caller's bytes into it, so a blob costs no allocation and no extra copy
-    byte[] buf = scratch((int) Math.max(Zstd.compressBound(len), len) + Sealer.BLOB_OVERHEAD);
-    byte[] src = data;
-    int soff = off;
-    int plen = len;
-    Compression c = Compression.NONE;
-    if (level > 0 && len >= 64) {
-      int n = compressor().compressByteArray(buf, 0, buf.length - Sealer.BLOB_OVERHEAD, data, off, len);
-      if (n < len - len / 64) { // keep compression only when it saves something worth the CPU on restore
-        src = buf;
-        soff = 0;
-        plen = n;
-        c = Compression.ZSTD;
+    // one scratch buffer per storing thread: a compressed payload is encrypted in place there, a raw
+    // one straight from the caller's bytes into it, so a blob costs no allocation and no extra copy
+    Scratch sc = scratches.take();
+    try {
+      byte[] buf = sc.buffer((int) Math.max(Zstd.compressBound(len), len) + Sealer.BLOB_OVERHEAD);
+      byte[] src = data;
+      int soff = off;
+      int plen = len;
+      Compression c = Compression.NONE;
+      if (level > 0 && len >= 64) {
+        int n = compressor(sc).compressByteArray(buf, 0, buf.length - Sealer.BLOB_OVERHEAD, data, off, len);
+        if (n < len - len / 64) { // keep compression only when it saves something worth the CPU on restore
+          src = buf;
+          soff = 0;
+          plen = n;
+          c = Compression.ZSTD;
+        }
       }
+      append(type, id, c, src, soff, plen, len, buf);
+      return true;
+    } finally {
+      scratches.give(sc);
     }
-    append(type, id, c, src, soff, plen, len, buf);
-    return true;
   }
 
   /**
@@ -168,30 +196,12 @@ public final class BlobWriter implements AutoCloseable {
     if (complete) enqueue(w);
   }
 
-  private ZstdCompressCtx compressor() {
-    ZstdCompressCtx z = ZSTD.get();
-    if (z == null) {
-      z = new ZstdCompressCtx();
-      ZSTD.set(z);
+  private ZstdCompressCtx compressor(Scratch sc) {
+    if (sc.zstd == null) {
+      sc.zstd = new ZstdCompressCtx();
+      sc.zstd.setLevel(level);
     }
-    z.setLevel(level);
-    return z;
-  }
-
-  /**
-   * This thread's buffer for compressing and encrypting, of at least {@code n} bytes: it grows in
-   * whole MiB to the largest blob the thread has met (chunks cluster around the average size, so
-   * it is replaced a few times at most and never churns). A thread that stores only small blobs
-   * (the walker and readers finishing small trees) keeps {@value #SMALL_SCRATCH} bytes.
-   */
-  private static byte[] scratch(int n) {
-    byte[][] s = SCRATCH.get();
-    if (s == null) {
-      s = new byte[1][];
-      SCRATCH.set(s);
-    }
-    if (s[0] == null || s[0].length < n) s[0] = new byte[n <= SMALL_SCRATCH ? SMALL_SCRATCH : io.cairn.engine.fs.IoSlices.bufferSize(n)];
-    return s[0];
+    return sc.zstd;
   }
 
   private void enqueue(PackWriter p) throws IOException {
@@ -327,5 +337,6 @@ public final class BlobWriter implements AutoCloseable {
       }
     }
     live.clear();
+    scratches.close();
   }
 }

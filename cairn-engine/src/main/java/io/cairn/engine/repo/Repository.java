@@ -1,12 +1,12 @@
 package io.cairn.engine.repo;
 
-import com.github.luben.zstd.ZstdDecompressCtx;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
 import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.Pool;
 import io.cairn.engine.UnsupportedFormatVersionException;
 import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.chunk.FastCdc;
@@ -16,7 +16,6 @@ import io.cairn.engine.crypto.Sealer;
 import io.cairn.engine.gc.Leases;
 import io.cairn.engine.index.IndexFormat;
 import io.cairn.engine.index.MemIndex;
-import io.cairn.engine.pack.Compression;
 import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackFormat;
 import io.cairn.engine.check.CheckRecord;
@@ -75,9 +74,10 @@ public final class Repository implements Closeable, BlobSource {
       return true;
     }
   };
-  private static final ThreadLocal<ZstdDecompressCtx> UNZSTD = ThreadLocal.withInitial(ZstdDecompressCtx::new);
+  private final Pool<BlobReader> readers = new Pool<>(() -> new BlobReader(this), BlobReader::dispose, Pool.defaultKeep());
 
   private String keySlot;
+  private Runnable afterBulkGarbage = NO_COLLECTION;
 
   private Repository(ObjectStore store, RepoConfig config, MasterKey key, InstantSource clock) {
     this.store = store;
@@ -110,6 +110,20 @@ public final class Repository implements Closeable, BlobSource {
 
   /** Opens a repository: checks the config's format, then tries each key slot. */
   public static Repository open(ObjectStore store, char[] password, InstantSource clock) throws IOException {
+    return open(store, password, clock, NO_COLLECTION);
+  }
+
+  private static final Runnable NO_COLLECTION = () -> {};
+
+  /**
+   * Like {@link #open(ObjectStore, char[], InstantSource)}; {@code afterBulkGarbage} runs when a step
+   * left much garbage behind (the key derivation, loading a large index). A short-lived command
+   * passes {@code System::gc}, so the rest of its work reuses that memory instead of growing the heap
+   * (peak RSS); a long-running process, whose other jobs a full collection would stop, passes
+   * nothing. The library itself never asks for a collection.
+   */
+  public static Repository open(ObjectStore store, char[] password, InstantSource clock, Runnable afterBulkGarbage)
+      throws IOException {
     byte[] sealedConfig;
     try {
       sealedConfig = store.get(CONFIG);
@@ -147,9 +161,8 @@ public final class Repository implements Closeable, BlobSource {
       throw new CairnException(ErrorCode.WRONG_PASSWORD, "wrong password for repository " + store.location()
           + ": none of its " + keys.size() + " key slot(s) opens with it");
     }
-    // The key derivation leaves tens of megabytes of garbage in the old generation; collecting it
-    // now lets the rest of the command reuse that memory instead of growing the heap (peak RSS).
-    System.gc();
+    // the key derivation leaves tens of megabytes of garbage in the old generation
+    afterBulkGarbage.run();
     Sealer s = new Sealer(key, RANDOM);
     byte[] plain;
     try {
@@ -164,6 +177,7 @@ public final class Repository implements Closeable, BlobSource {
     }
     Repository r = new Repository(store, cfg, key, clock);
     r.keySlot = slot;
+    r.afterBulkGarbage = afterBulkGarbage;
     return r;
   }
 
@@ -281,9 +295,8 @@ public final class Repository implements Closeable, BlobSource {
   private MemIndex loadIndex() throws IOException {
     MemIndex idx = loadIndex(doomedPacks(), new ArrayList<>());
     // reading index objects leaves their bytes (megabytes each, allocated straight in the old
-    // generation) and the sort's first copy (off-heap) behind: collect them now, before the
-    // command's own work makes the heap grow around them (peak RSS)
-    if (idx.size() > 100_000) System.gc();
+    // generation) and the sort's first copy (off-heap) behind
+    if (idx.size() > 100_000) afterBulkGarbage.run();
     return idx;
   }
 
@@ -436,111 +449,26 @@ public final class Repository implements Closeable, BlobSource {
   }
 
   /**
-   * A decoded blob in a buffer owned by the calling thread: valid until that thread's next read.
-   * Lets restore and check decode blobs of any size without allocating per blob.
+   * Borrows a reader: its buffers and decompression contexts are the repository's, lent to one user
+   * at a time and given back by {@link BlobReader#close}, so no thread keeps them after this
+   * repository is closed.
    */
-  public record BlobView(byte[] buf, int len) {
-    public byte[] copy() {
-      return java.util.Arrays.copyOf(buf, len);
-    }
+  public BlobReader reader() {
+    return readers.take();
   }
 
-  private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[3][]);
-
-  /**
-   * This thread's decode buffer number {@code which} (0: stored bytes, decrypted in place; 2: decompressed), at
-   * least {@code n} bytes. Buffers grow in whole MiB to the largest blob the thread has met.
-   */
-  public static byte[] scratch(int which, int n) {
-    byte[][] s = SCRATCH.get();
-    if (s[which] == null || s[which].length < n) s[which] = new byte[io.cairn.engine.fs.IoSlices.grow(s[which], n)];
-    return s[which];
-  }
-
-
-  /** Plaintext pieces of a streamed blob; a larger compressed blob is never held whole in plaintext. */
-  static final int STREAM_SLICE = 1 << 20;
-  private static final ThreadLocal<com.github.luben.zstd.ZstdInputStreamNoFinalizer> UNZSTD_STREAM = ThreadLocal.withInitial(() -> {
-    try {
-      return new com.github.luben.zstd.ZstdInputStreamNoFinalizer(new java.io.ByteArrayInputStream(new byte[0]),
-          com.github.luben.zstd.RecyclingBufferPool.INSTANCE);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  });
-
-  /**
-   * Like {@link #decodeBlobShared}, but hands the plaintext to {@code sink} in pieces of at most
-   * {@value #STREAM_SLICE} bytes, decompressing as it goes: a restore or check thread then needs a
-   * buffer of the stored blob and one slice, not a second buffer of the whole plaintext (8 MiB per
-   * thread at the largest chunk). The content is authenticated (AES-GCM) before the first piece;
-   * its id is verified after the last, so on {@link CorruptObjectException} the sink may already
-   * have had pieces of it (a restore counts such a file as damaged).
-   */
-  public void decodeBlobStreaming(BlobId pack, PackEntry e, byte[] src, PlainSink sink) throws IOException {
-    if (e.compression() != Compression.ZSTD || e.rawLength() <= STREAM_SLICE) {
-      BlobView v = decodeBlobShared(pack, e, src); // held whole anyway: raw (decrypted in place) or small
-      for (int pos = 0; pos < v.len(); pos += STREAM_SLICE) sink.accept(pos, v.buf(), pos, Math.min(STREAM_SLICE, v.len() - pos));
-      return;
-    }
-    String name = "pack " + pack + " blob " + e.id();
-    int plen = sealer.openBlobInto(packKeyOf(pack), e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src, 0,
-        e.length(), src, 0);
-    if (plen < 0) throw new CorruptObjectException(name, "fails authentication (damaged)");
-    javax.crypto.Mac mac = sealer.masterKey().idMac();
-    byte[] slice = scratch(2, STREAM_SLICE);
-    long pos = 0;
-    boolean tooLong = false;
-    var z = UNZSTD_STREAM.get();
-    z.resetSession(new java.io.ByteArrayInputStream(src, 0, plen));
-    while (true) {
-      // one byte more than the blob can have left: a blob that decodes too long is seen
-      int want = (int) Math.min(STREAM_SLICE, e.rawLength() + 1 - pos);
-      int n = 0;
-      try {
-        while (n < want) {
-          int r = z.read(slice, n, want - n);
-          if (r < 0) break;
-          n += r;
-        }
-      } catch (IOException | RuntimeException ex) { // zstd's errors: the stored bytes are not a valid frame
-        mac.reset();
-        throw new CorruptObjectException(name, "does not decompress: " + ex.getMessage(), ex);
-      }
-      if (n == 0) break;
-      if (pos + n > e.rawLength()) {
-        tooLong = true;
-        break;
-      }
-      mac.update(slice, 0, n);
-      try {
-        sink.accept(pos, slice, 0, n);
-      } catch (IOException | RuntimeException ex) {
-        mac.reset();
-        throw ex;
-      }
-      pos += n;
-    }
-    if (tooLong || pos != e.rawLength()) {
-      mac.reset();
-      throw new CorruptObjectException(name, "decodes to " + (tooLong ? "more than " + e.rawLength() : pos) + " bytes, expected "
-          + e.rawLength());
-    }
-    if (!sealer.masterKey().matches(e.id(), mac)) throw new CorruptObjectException(name, "content does not match its id");
+  void giveBack(BlobReader r) {
+    readers.give(r);
   }
 
   /** Reads, decrypts, decompresses and verifies a blob. */
   public byte[] readBlob(BlobId id) throws IOException {
-    return readBlobShared(id).copy();
+    try (BlobReader r = reader()) {
+      return r.read(locate(id));
+    }
   }
 
-  /** Like {@link #readBlob}, into this thread's buffers. */
-  public BlobView readBlobShared(BlobId id) throws IOException {
-    MemIndex.Location loc = locate(id);
-    return decodeBlobShared(loc.pack(), loc.entry(), readStored(loc));
-  }
-
-  /** Like {@link #readBlobShared}, handing the plaintext to {@code sink} in pieces ({@link #decodeBlobStreaming}). */
+  /** Hands a blob's plaintext to {@code sink} in pieces ({@link BlobReader#decodeStreaming}). */
   public void readBlobStreaming(BlobId id, PlainSink sink) throws IOException {
     readBlobStreaming(locate(id), sink);
   }
@@ -548,7 +476,9 @@ public final class Repository implements Closeable, BlobSource {
   /** {@link #readBlobStreaming(BlobId, PlainSink)} of a blob already looked up with {@link #find}. */
   @Override
   public void readBlobStreaming(MemIndex.Location loc, PlainSink sink) throws IOException {
-    decodeBlobStreaming(loc.pack(), loc.entry(), readStored(loc), sink);
+    try (BlobReader r = reader()) {
+      r.readStreaming(loc, sink);
+    }
   }
 
   /** Where a blob is stored: the index, else a pack a waiting prune hides; null when neither has it. */
@@ -562,15 +492,6 @@ public final class Repository implements Closeable, BlobSource {
     MemIndex.Location loc = find(id);
     if (loc == null) throw new MissingObjectException("blob " + id + " (not in the index)");
     return loc;
-  }
-
-  /** The stored (still encrypted) bytes of a blob, in this thread's buffer 0. */
-  private byte[] readStored(MemIndex.Location loc) throws IOException {
-    PackEntry e = loc.entry();
-    byte[] stored = scratch(0, e.length());
-    int n = store.read(packKey(loc.pack()), e.offset(), stored, 0, e.length());
-    if (n != e.length()) throw new CorruptObjectException("pack " + loc.pack() + " blob " + e.id(), "pack is truncated");
-    return stored;
   }
 
   private volatile Map<BlobId, MemIndex.Location> hidden;
@@ -596,33 +517,6 @@ public final class Repository implements Closeable, BlobSource {
       hidden = m;
     }
     return m.get(id);
-  }
-
-  /**
-   * Decrypts, decompresses and verifies one blob whose stored bytes are {@code src[0, e.length())},
-   * into this thread's buffers. The stored bytes are decrypted in place (so they are overwritten),
-   * which saves a blob-sized buffer per thread.
-   */
-  public BlobView decodeBlobShared(BlobId pack, PackEntry e, byte[] src) throws IOException {
-    String name = "pack " + pack + " blob " + e.id();
-    int plen = sealer.openBlobInto(packKeyOf(pack), e.offset(), PackFormat.blobAad(e.type(), e.compression(), e.id()), src, 0,
-        e.length(), src, 0);
-    if (plen < 0) throw new CorruptObjectException(name, "fails authentication (damaged)");
-    byte[] plain = src;
-    int len = plen;
-    if (e.compression() == Compression.ZSTD) {
-      plain = scratch(2, e.rawLength());
-      try {
-        len = UNZSTD.get().decompressByteArray(plain, 0, e.rawLength(), src, 0, plen);
-      } catch (RuntimeException ex) {
-        throw new CorruptObjectException(name, "does not decompress: " + ex.getMessage(), ex);
-      }
-    }
-    if (len != e.rawLength()) throw new CorruptObjectException(name, "decodes to " + len + " bytes, expected " + e.rawLength());
-    if (!sealer.masterKey().matches(e.id(), plain, 0, len)) {
-      throw new CorruptObjectException(name, "content does not match its id");
-    }
-    return new BlobView(plain, len);
   }
 
   @Override
@@ -740,6 +634,7 @@ public final class Repository implements Closeable, BlobSource {
 
   @Override
   public void close() throws IOException {
+    readers.close();
     store.close();
   }
 }
