@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
@@ -69,7 +70,7 @@ public final class CatalogBench {
         return;
       }
       try (var s = Files.walk(work)) {
-        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
       }
     }
   }

@@ -2,6 +2,7 @@ package io.cairn.bench;
 
 import io.cairn.engine.crypto.Argon2id;
 import io.cairn.engine.crypto.KeyFile;
+import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -22,7 +23,7 @@ public final class KdfBench {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     KeyFile.KdfParams d = KeyFile.KdfParams.DEFAULT;
     KeyFile.KdfParams p = args.length > 2 ? new KeyFile.KdfParams(d.memoryKiB(), d.iterations(), Integer.parseInt(args[2])) : d;
-    byte[] password = "correct horse battery staple".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] password = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
     byte[] salt = new byte[16];
     for (int i = 0; i < rounds; i++) {
       long t = System.nanoTime();

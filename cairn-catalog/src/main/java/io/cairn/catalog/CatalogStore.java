@@ -4,8 +4,12 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -123,7 +127,7 @@ public final class CatalogStore implements AutoCloseable {
         Files.createFile(p);
         trySetPermissions(p, "rw-------");
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new CairnException(ErrorCode.IO, "cannot create the folder of catalog " + p + ": " + e.getMessage(), e);
     }
     SQLiteConfig cfg = new SQLiteConfig();
@@ -142,8 +146,8 @@ public final class CatalogStore implements AutoCloseable {
 
   private static void trySetPermissions(Path p, String perms) {
     try {
-      Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(perms));
-    } catch (java.io.IOException | UnsupportedOperationException ignored) {
+      Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(perms));
+    } catch (IOException | UnsupportedOperationException ignored) {
       // not a POSIX file system: its own defaults apply
     }
   }
@@ -213,8 +217,8 @@ public final class CatalogStore implements AutoCloseable {
       return new CairnException(ErrorCode.DATA_DAMAGED, "catalog " + location + " is damaged (" + msg.strip()
           + "); it holds nothing that the repositories do not: delete it and run 'cairn catalog rebuild --repo ...'", e);
     }
-    if (kind == Kind.POSTGRESQL && (root instanceof java.net.ConnectException || msg.contains("Connection refused")
-        || msg.contains("connection attempt failed") || root instanceof java.net.UnknownHostException)) {
+    if (kind == Kind.POSTGRESQL && (root instanceof ConnectException || msg.contains("Connection refused")
+        || msg.contains("connection attempt failed") || root instanceof UnknownHostException)) {
       return new CairnException(ErrorCode.IO, "cannot reach the catalog database " + location + " (" + msg.strip()
           + "); check that PostgreSQL runs there, or use the local catalog (unset CAIRN_CATALOG)", e);
     }

@@ -11,12 +11,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
@@ -132,7 +134,7 @@ final class CatalogSync {
   private void ingestSnapshot(Handle h, TreeIngest trees, String rid, Snapshot s, Instant now) {
     String key = pointKey(s);
     List<String> paths = new ArrayList<>(s.paths());
-    java.util.Collections.sort(paths);
+    Collections.sort(paths);
     String asset = s.asset() != null ? s.asset() : s.host() + ":" + String.join(",", paths);
     // insert-or-ignore throughout: two syncs of copies of one point (or of one repository) may race
     int added = h.createUpdate("INSERT INTO points (point_key, time_ms, host, username, paths, asset, grp, consistency, size_bytes,"
@@ -144,7 +146,7 @@ final class CatalogSync {
         .bind("now", now.toEpochMilli()).execute();
     if (added > 0) {
       PreparedBatch tags = h.prepareBatch("INSERT INTO point_tags (point_key, tag) VALUES (:k, :tag) ON CONFLICT DO NOTHING");
-      for (String t : new java.util.TreeSet<>(s.tags())) tags.bind("k", key).bind("tag", t).add();
+      for (String t : new TreeSet<>(s.tags())) tags.bind("k", key).bind("tag", t).add();
       if (tags.size() > 0) tags.execute();
     }
     Long root = trees.ingest(h, s.treeId());
@@ -169,7 +171,7 @@ final class CatalogSync {
   /** The logical identity of a capture: the same in every repository that holds a copy. */
   static String pointKey(Snapshot s) {
     List<String> paths = new ArrayList<>(s.paths());
-    java.util.Collections.sort(paths);
+    Collections.sort(paths);
     String basis = s.time() + "\n" + s.host() + "\n" + s.username() + "\n" + String.join("\u0000", paths) + "\n" + s.asset() + "\n"
         + s.group();
     return HexFormat.of().formatHex(Db.sha256(basis.getBytes(StandardCharsets.UTF_8))).substring(0, 32);
@@ -261,9 +263,9 @@ final class CatalogSync {
         differ.add(e.getKey());
       }
     }
-    java.util.Collections.sort(gone);
-    java.util.Collections.sort(missing);
-    java.util.Collections.sort(differ);
+    Collections.sort(gone);
+    Collections.sort(missing);
+    Collections.sort(differ);
     return new Catalog.Drift(rid, location, gone, missing, differ);
   }
 

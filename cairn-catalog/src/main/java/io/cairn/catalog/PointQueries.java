@@ -1,10 +1,16 @@
 package io.cairn.catalog;
 
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.jdbi.v3.core.Handle;
 
 /** The questions about points: which there are (filtered, as of a time), and everything about one. */
@@ -71,12 +77,12 @@ final class PointQueries {
   List<Catalog.PointRow> asOf(Instant time, Catalog.PointQuery q) {
     Catalog.PointQuery bounded = new Catalog.PointQuery(q.asset(), q.group(), q.host(), q.tag(), q.consistency(), q.since(),
         q.until() != null && q.until().isBefore(time) ? q.until() : time, q.verifiedOnly(), 0);
-    Map<String, Catalog.PointRow> newest = new java.util.TreeMap<>();
+    Map<String, Catalog.PointRow> newest = new TreeMap<>();
     for (Catalog.PointRow r : points(bounded)) newest.putIfAbsent(r.asset(), r); // newest first
     return List.copyOf(newest.values());
   }
 
-  private static Catalog.PointRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static Catalog.PointRow row(ResultSet rs) throws SQLException {
     return new Catalog.PointRow(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3), rs.getString(4), Db.jsonList(rs.getString(5)),
         rs.getString(6), rs.getString(7), rs.getString(8), rs.getLong(9), rs.getLong(10), List.of(), rs.getInt(11), rs.getInt(12) > 0,
         rs.getInt(13) > 0);
@@ -104,13 +110,13 @@ final class PointQueries {
   Catalog.PointDetail show(String ref) {
     return db.tx(h -> {
       List<String> keys = h.createQuery("SELECT DISTINCT point_key FROM copies WHERE point_key LIKE :r OR snapshot_id LIKE :r")
-          .bind("r", ref.toLowerCase(java.util.Locale.ROOT) + "%").mapTo(String.class).list();
+          .bind("r", ref.toLowerCase(Locale.ROOT) + "%").mapTo(String.class).list();
       if (keys.isEmpty()) {
-        throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.NOT_FOUND, "no point or snapshot " + ref + " in the catalog "
+        throw new CairnException(ErrorCode.NOT_FOUND, "no point or snapshot " + ref + " in the catalog "
             + db.store.location() + " ('cairn catalog sync' brings it up to date)");
       }
       if (keys.size() > 1) {
-        throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, ref + " matches " + keys.size() + " points; give more digits");
+        throw new CairnException(ErrorCode.USAGE, ref + " matches " + keys.size() + " points; give more digits");
       }
       String key = keys.get(0);
       Catalog.PointRow p = withTags(h, h.createQuery("SELECT " + POINT_COLUMNS + " FROM points p WHERE p.point_key = :k").bind("k", key)

@@ -7,9 +7,9 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
-import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.check.CheckRecord;
 import io.cairn.engine.check.CheckScope;
+import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Pin;
@@ -17,10 +17,14 @@ import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.LocalObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -83,7 +87,7 @@ abstract class CatalogContract {
       repo.forgetSnapshot(a.id());
       Catalog.SyncReport afterForget = c.sync(repo, "/r1");
       assertThat(afterForget.removed()).isEqualTo(1);
-      assertThat(c.points(query())).extracting(Catalog.PointRow::time).containsExactly(b.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+      assertThat(c.points(query())).extracting(Catalog.PointRow::time).containsExactly(b.time().truncatedTo(ChronoUnit.MILLIS));
     }
   }
 
@@ -95,8 +99,8 @@ abstract class CatalogContract {
     Repository copy = newRepo("r2"); // the same points in a second repository: the same point rows, other copies
     for (int i = 0; i < 3; i++) backup(copy, List.of());
     catalog(target).close(); // created and migrated once, as a first command would
-    List<Thread> threads = new java.util.ArrayList<>();
-    List<Throwable> failures = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
     for (int t = 0; t < 4; t++) {
       Repository r = t % 2 == 0 ? repo : copy;
       String loc = t % 2 == 0 ? "/r1" : "/r2";
@@ -165,7 +169,7 @@ abstract class CatalogContract {
       assertThat(c.points(new Catalog.PointQuery(null, null, null, null, null, null, b.time(), false, 1))).hasSize(1);
       List<Catalog.PointRow> asOf = c.asOf(b.time().plusSeconds(60), query());
       assertThat(asOf).singleElement().satisfies(p -> {
-        assertThat(p.time()).isEqualTo(b.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        assertThat(p.time()).isEqualTo(b.time().truncatedTo(ChronoUnit.MILLIS));
         assertThat(p.tags()).containsExactly("daily");
         assertThat(p.asset()).isEqualTo("web1:" + src);
       });
@@ -331,7 +335,7 @@ abstract class CatalogContract {
     return out;
   }
 
-  private static String row(java.sql.ResultSet rs) throws java.sql.SQLException {
+  private static String row(ResultSet rs) throws SQLException {
     List<String> cells = new ArrayList<>();
     for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) cells.add(String.valueOf(rs.getObject(i)));
     return String.join("|", cells);

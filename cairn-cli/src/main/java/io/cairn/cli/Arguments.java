@@ -6,6 +6,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,7 +65,7 @@ final class Arguments {
   static Path path(String arg) {
     try {
       return Path.of(arg);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       // as Path.of would have it: no doubled or trailing slashes
       String clean = arg.replaceAll("/{2,}", "/");
       if (clean.length() > 1 && clean.endsWith("/")) clean = clean.substring(0, clean.length() - 1);

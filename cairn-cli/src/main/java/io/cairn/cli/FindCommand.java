@@ -4,6 +4,7 @@ import io.cairn.catalog.Catalog;
 import io.cairn.service.CatalogService;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Objects;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -41,7 +42,7 @@ final class FindCommand extends BaseCommand {
           lastPath = v.path();
         }
         boolean changed = i + 1 < rows.size() && rows.get(i + 1).path().equals(v.path())
-            && !java.util.Objects.equals(rows.get(i + 1).contentId(), v.contentId());
+            && !Objects.equals(rows.get(i + 1).contentId(), v.contentId());
         say("  %s  snapshot %s  %10s  mtime %s  %s%s", SnapshotsCommand.TIME.format(v.time()), v.snapshotId().substring(0, 8),
             v.type().equals("file") ? bytes(v.size()) : v.type(), SnapshotsCommand.TIME.format(v.mtime()),
             v.contentId() == null ? "" : v.contentId(), changed ? "  changed" : "");

@@ -6,6 +6,7 @@ import io.cairn.engine.gc.Pruner;
 import io.cairn.engine.retention.RetentionPolicy;
 import io.cairn.engine.retention.Span;
 import io.cairn.service.ForgetService;
+import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -71,7 +72,7 @@ final class ForgetCommand extends BaseCommand {
     ZoneId zone;
     try {
       zone = timezone == null ? ZoneId.systemDefault() : ZoneId.of(timezone);
-    } catch (java.time.DateTimeException e) {
+    } catch (DateTimeException e) {
       throw new CairnException(ErrorCode.USAGE, "--timezone: unknown zone '" + timezone + "' (use a name like Europe/Berlin or UTC)");
     }
     RetentionPolicy policy;

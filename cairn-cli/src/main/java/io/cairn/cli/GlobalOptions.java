@@ -8,6 +8,7 @@ import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: where the repository is, how to get its password, output form. */
@@ -112,7 +113,7 @@ final class GlobalOptions {
     if (pw == null || pw.length == 0) throw new CairnException(ErrorCode.USAGE, "no password entered");
     if (confirm) {
       char[] again = c.readPassword("repeat the " + what + ": ");
-      if (again == null || !java.util.Arrays.equals(pw, again)) throw new CairnException(ErrorCode.USAGE, "the passwords differ; nothing was changed");
+      if (again == null || !Arrays.equals(pw, again)) throw new CairnException(ErrorCode.USAGE, "the passwords differ; nothing was changed");
     }
     return pw;
   }

@@ -11,6 +11,11 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 
 /** The cairn command: builds the picocli tree and maps every failure to one line and an exit code. */
@@ -66,14 +71,14 @@ public final class Main {
 
   /** The subcommands that {@code args} name, or all of them for help or when none is named. */
   static void addSubcommands(CommandLine cl, String[] args) {
-    java.util.Set<String> words = new java.util.HashSet<>(java.util.Arrays.asList(args));
-    java.util.List<Class<?>> named = new java.util.ArrayList<>();
+    Set<String> words = new HashSet<>(Arrays.asList(args));
+    List<Class<?>> named = new ArrayList<>();
     for (Class<?> c : Cairn.COMMANDS) {
       String name = c.getAnnotation(CommandLine.Command.class).name();
       if (words.contains(name)) named.add(c);
     }
     boolean all = named.isEmpty() || words.contains("help");
-    for (Class<?> c : all ? java.util.List.of(Cairn.COMMANDS) : named) cl.addSubcommand(c);
+    for (Class<?> c : all ? List.of(Cairn.COMMANDS) : named) cl.addSubcommand(c);
   }
 
   private static boolean json(String[] args) {

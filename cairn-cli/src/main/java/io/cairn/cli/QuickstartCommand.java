@@ -13,10 +13,9 @@ import io.cairn.service.KeyService;
 import io.cairn.service.RestoreService;
 import io.cairn.service.StoreFactory;
 import io.cairn.service.Workspace;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -32,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 
 @Command(name = "quickstart", description = {"Run the main job end to end on a sample data set, with embedded defaults.",
@@ -188,7 +189,7 @@ final class QuickstartCommand extends BaseCommand {
       Files.setPosixFilePermissions(tool, PosixFilePermissions.fromString("rwxr-x---"));
       try (var ch = Files.newByteChannel(root.resolve("bin/sparse.img"), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ch.position(32L << 20);
-        ch.write(java.nio.ByteBuffer.wrap("end".getBytes(StandardCharsets.US_ASCII)));
+        ch.write(ByteBuffer.wrap("end".getBytes(StandardCharsets.US_ASCII)));
       }
     }
 
@@ -198,7 +199,7 @@ final class QuickstartCommand extends BaseCommand {
         ch.position(ch.size() / 2);
         byte[] b = new byte[4096];
         rnd.nextBytes(b);
-        ch.write(java.nio.ByteBuffer.wrap(b));
+        ch.write(ByteBuffer.wrap(b));
       }
       Files.writeString(root.resolve("docs/new-notes.txt"), "added after the first backup\n");
       Files.writeString(root.resolve("docs/file-4.txt"), "\nappended line\n", StandardOpenOption.APPEND);

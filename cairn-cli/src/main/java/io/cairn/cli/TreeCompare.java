@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -55,7 +56,7 @@ final class TreeCompare {
       while (true) {
         int na = ia.readNBytes(ba, 0, ba.length);
         int nb = ib.readNBytes(bb, 0, bb.length);
-        if (na != nb || java.util.Arrays.mismatch(ba, 0, na, bb, 0, nb) >= 0) return false;
+        if (na != nb || Arrays.mismatch(ba, 0, na, bb, 0, nb) >= 0) return false;
         if (na == 0) return true;
       }
     }

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -71,12 +75,12 @@ class CatalogCliTest {
   }
 
   /** Every file under a folder with its content hash, to show that catalog commands write nothing there. */
-  static java.util.Map<String, String> contents(Path dir) throws Exception {
-    java.util.Map<String, String> out = new java.util.TreeMap<>();
+  static Map<String, String> contents(Path dir) throws Exception {
+    Map<String, String> out = new TreeMap<>();
     try (var s = Files.walk(dir)) {
       for (Path p : s.filter(Files::isRegularFile).toList()) {
-        byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
-        out.put(dir.relativize(p).toString(), java.util.HexFormat.of().formatHex(h));
+        byte[] h = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+        out.put(dir.relativize(p).toString(), HexFormat.of().formatHex(h));
       }
     }
     return out;
@@ -124,7 +128,7 @@ class CatalogCliTest {
     assertThat(all.errLines()).singleElement().asString().contains(other.repo.toAbsolutePath().toString())
         .contains("not synchronized").contains("no such folder");
     Files.move(moved, other.repo);
-    java.util.Map<String, String> before = contents(other.repo);
+    Map<String, String> before = contents(other.repo);
     Files.writeString(other.passwordFile, "not the password\n");
     Cli.Run wrong = other.run("catalog", "verify", "--catalog", catalog);
     assertThat(wrong.code()).isEqualTo(3);

@@ -9,8 +9,10 @@ import io.cairn.engine.fs.PosixFs;
 import io.cairn.testkit.TreeComparator;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -149,7 +151,7 @@ class CliFailureTest {
     try (var w = Files.walk(cli.repo.resolve("data"))) {
       w.filter(Files::isRegularFile).forEach(packs::add);
     }
-    packs.sort(java.util.Comparator.comparingLong((Path p) -> p.toFile().length()).reversed());
+    packs.sort(Comparator.comparingLong((Path p) -> p.toFile().length()).reversed());
     Path victim = packs.get(0);
     assertThat(Files.size(victim)).isGreaterThan(100_000);
     try (RandomAccessFile f = new RandomAccessFile(victim.toFile(), "rw")) {
@@ -190,7 +192,7 @@ class CliFailureTest {
     while (System.nanoTime() < deadline && p.isAlive()) {
       try (var w = Files.walk(cli.repo.resolve("data"))) {
         if (w.filter(Files::isRegularFile).count() >= 3) break;
-      } catch (java.nio.file.NoSuchFileException e) {
+      } catch (NoSuchFileException e) {
         // no pack yet
       }
       Thread.sleep(5);

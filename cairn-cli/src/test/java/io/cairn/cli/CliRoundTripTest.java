@@ -16,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Instant;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,7 +36,7 @@ class CliRoundTripTest {
     Files.createDirectories(src.resolve("sub"));
     Files.writeString(src.resolve("sub/plain.txt"), "hello cairn\n".repeat(1000));
     byte[] big = new byte[700_000];
-    new java.util.Random(3).nextBytes(big);
+    new Random(3).nextBytes(big);
     Files.write(src.resolve("sub/big.bin"), big);
     Files.write(src.resolve("empty.txt"), new byte[0]);
     Files.createSymbolicLink(src.resolve("link-to-plain"), Path.of("sub/plain.txt"));

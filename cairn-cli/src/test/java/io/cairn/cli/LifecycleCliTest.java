@@ -3,17 +3,21 @@ package io.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.cairn.engine.BlobId;
 import io.cairn.engine.gc.Leases;
+import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.testkit.TreeComparator;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +36,7 @@ class LifecycleCliTest {
     src = tmp.resolve("src");
     Files.createDirectories(src.resolve("a"));
     byte[] b = new byte[300_000];
-    new java.util.Random(1).nextBytes(b);
+    new Random(1).nextBytes(b);
     Files.write(src.resolve("a/random.bin"), b);
     Files.writeString(src.resolve("a/text.txt"), "some text\n".repeat(5000));
   }
@@ -155,11 +159,11 @@ class LifecycleCliTest {
     try (Stream<Path> s = Files.walk(cli.repo.resolve("data"))) {
       data.addAll(s.filter(Files::isRegularFile).toList());
     }
-    Repository repo = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(), java.time.Clock.systemUTC());
+    Repository repo = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(), Clock.systemUTC());
     Path lost = null;
     for (Path p : data) {
-      io.cairn.engine.BlobId id = io.cairn.engine.BlobId.fromHex(p.getFileName().toString());
-      if (repo.readPackTrailer(id).get(0).type() == io.cairn.engine.pack.BlobType.DATA) {
+      BlobId id = BlobId.fromHex(p.getFileName().toString());
+      if (repo.readPackTrailer(id).get(0).type() == BlobType.DATA) {
         lost = p;
         break;
       }
@@ -206,7 +210,7 @@ class LifecycleCliTest {
     backup();
     Repository past = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(),
         InstantSource.fixed(Instant.now().minus(Duration.ofHours(2))));
-    Repository now = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(), java.time.Clock.systemUTC());
+    Repository now = Repository.open(new LocalObjectStore(cli.repo), "s3cret".toCharArray(), Clock.systemUTC());
     try (Leases.Held stale = new Leases(past).acquireShared(Duration.ofMinutes(5));
         Leases.Held live = new Leases(now).acquireShared(Duration.ofMinutes(5))) {
       assertThat(Files.list(cli.repo.resolve("locks")).count()).isEqualTo(2);

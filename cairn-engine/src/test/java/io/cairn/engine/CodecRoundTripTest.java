@@ -17,6 +17,7 @@ import io.cairn.engine.store.PendingObject;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import io.cairn.engine.tree.TreeCodec;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ class CodecRoundTripTest {
     byte[] b = new byte[1 + r.nextInt(max)];
     r.nextBytes(b);
     for (int i = 0; i < b.length; i++) if (b[i] == '/' || b[i] == 0) b[i] = 'x';
-    String s = new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    String s = new String(b, StandardCharsets.ISO_8859_1);
     return s.equals(".") || s.equals("..") ? s + "x" : s;
   }
 

@@ -7,8 +7,12 @@ import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.pack.Compression;
 import io.cairn.engine.pack.PackEntry;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -70,7 +74,7 @@ class MemIndexTest {
     long[] firsts = {0L, -1L, 0x0000_ffff_ffff_ffffL, 0xffff_0000_0000_0000L, r.nextLong(), r.nextLong() & 0xffff_0000_0000_0001L};
     MemIndex idx = new MemIndex();
     List<PackEntry> es = new ArrayList<>();
-    java.util.Set<BlobId> seen = new java.util.HashSet<>();
+    Set<BlobId> seen = new HashSet<>();
     for (int i = 0; i < n; i++) {
       BlobId id = new BlobId(firsts[r.nextInt(firsts.length)], r.nextInt(3) - 1, r.nextBoolean() ? -1 : r.nextInt(4), r.nextLong());
       if (!seen.add(id)) continue;
@@ -129,7 +133,7 @@ class MemIndexTest {
     idx.seal();
     PackEntry added = new PackEntry(id(r), BlobType.TREE, Compression.NONE, 1, 2, 3);
     idx.add(pack, List.of(added));
-    java.util.Map<BlobId, PackEntry> seen = new java.util.HashMap<>();
+    Map<BlobId, PackEntry> seen = new HashMap<>();
     idx.forEach(l -> assertThat(seen.put(l.entry().id(), l.entry())).isNull());
     assertThat(seen).hasSize(4001).containsEntry(added.id(), added);
     for (PackEntry e : es) assertThat(seen).containsEntry(e.id(), e);

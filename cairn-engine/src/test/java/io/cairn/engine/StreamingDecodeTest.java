@@ -11,6 +11,8 @@ import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.MemoryObjectStore;
 import java.io.ByteArrayOutputStream;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -69,7 +71,7 @@ class StreamingDecodeTest {
       w.store(BlobType.DATA, id, data, 0, data.length);
       w.flush();
     }
-    java.util.List<Integer> sizes = new java.util.ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
     ByteArrayOutputStream got = new ByteArrayOutputStream();
     repo.readBlobStreaming(id, (pos, b, off, n) -> {
       assertThat(pos).isEqualTo(got.size());

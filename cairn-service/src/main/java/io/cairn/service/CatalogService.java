@@ -6,6 +6,7 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.repo.Repository;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -85,7 +86,7 @@ public final class CatalogService {
         out.add(new Synced(t, false, why, null));
         for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(t)) c.syncFailed(r.id(), why);
       }
-      listener.phase("sync " + t, java.time.Duration.ofNanos(System.nanoTime() - t0));
+      listener.phase("sync " + t, Duration.ofNanos(System.nanoTime() - t0));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.crypto.Sealer;
 import io.cairn.engine.repo.Repository;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
 
@@ -114,6 +115,6 @@ public final class Workspace {
     } catch (IOException | RuntimeException | LinkageError e) {
       listener.warning("catalog not updated (" + Failures.describe(e) + "); 'cairn catalog sync' catches up");
     }
-    listener.phase("catalog", java.time.Duration.ofNanos(System.nanoTime() - t0));
+    listener.phase("catalog", Duration.ofNanos(System.nanoTime() - t0));
   }
 }

@@ -1,6 +1,7 @@
 package io.cairn.testkit;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,7 +66,7 @@ public final class PostgresServer implements AutoCloseable {
     String runAs = isRoot() ? "postgres" : null;
     if (runAs != null) run(List.of("chown", "-R", runAs + ":", dir.toString()), null, 30);
     int port;
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     PostgresServer pg = new PostgresServer(bin, dir, port, runAs);

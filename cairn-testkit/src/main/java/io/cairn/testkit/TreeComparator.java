@@ -1,5 +1,6 @@
 package io.cairn.testkit;
 
+import io.cairn.engine.fs.RawNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,7 +10,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -102,7 +105,7 @@ public final class TreeComparator {
   }
 
   private static String rawName(Path p) {
-    return io.cairn.engine.fs.RawNames.name(p);
+    return RawNames.name(p);
   }
 
   private static Map<String, String> xattrs(Path p) throws IOException {
@@ -113,7 +116,7 @@ public final class TreeComparator {
       for (String n : v.list()) {
         ByteBuffer bb = ByteBuffer.allocate(v.size(n));
         v.read(n, bb);
-        m.put(n, java.util.HexFormat.of().formatHex(bb.array(), 0, bb.position()));
+        m.put(n, HexFormat.of().formatHex(bb.array(), 0, bb.position()));
       }
     } catch (IOException | UnsupportedOperationException e) {
       // no xattr support
@@ -126,7 +129,7 @@ public final class TreeComparator {
       byte[] ba = new byte[1 << 16], bb = new byte[1 << 16];
       while (true) {
         int na = ia.readNBytes(ba, 0, ba.length), nb = ib.readNBytes(bb, 0, bb.length);
-        if (na != nb || java.util.Arrays.mismatch(ba, 0, na, bb, 0, nb) >= 0) return false;
+        if (na != nb || Arrays.mismatch(ba, 0, na, bb, 0, nb) >= 0) return false;
         if (na == 0) return true;
       }
     }

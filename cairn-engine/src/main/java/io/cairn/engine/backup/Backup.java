@@ -8,6 +8,7 @@ import io.cairn.engine.chunk.FastCdc;
 import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
 import io.cairn.engine.fs.RawNames;
+import io.cairn.engine.gc.Leases;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.repo.BlobWriter;
@@ -28,6 +29,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,7 +78,7 @@ public final class Backup {
    */
   private final BlockingQueue<Object> smallFiles = new ArrayBlockingQueue<>(256);
   private static final int SMALL_READERS = Math.max(1, Integer.getInteger("cairn.small-readers", 3)); // measured: 3
-  private final java.util.concurrent.atomic.AtomicInteger readersLeft = new java.util.concurrent.atomic.AtomicInteger(1 + SMALL_READERS);
+  private final AtomicInteger readersLeft = new AtomicInteger(1 + SMALL_READERS);
   private final BlockingQueue<Object> chunks;
   private MemIndex index;
   private BlobWriter writer;
@@ -125,7 +127,7 @@ public final class Backup {
     String host = opt.host() != null ? opt.host() : Repository.hostname();
     List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
     // the lease comes before the index is read: a prune that marks after this waits for it
-    try (io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).acquireShared(opt.leaseTtl())) {
+    try (Leases.Held lease = new Leases(repo).acquireShared(opt.leaseTtl())) {
       Snapshot s = capture(started, time, host, paths, sources);
       lease.ensureValid(); // a lapsed lease means a prune may have removed what this backup reused
       BlobId id = repo.saveSnapshot(s);
@@ -138,7 +140,7 @@ public final class Backup {
     index = repo.index();
     // what an interrupted backup stored is reused, and its stray temp files go
     repo.adoptUnindexedPacks();
-    repo.sweepTemp(java.time.Duration.ofHours(24));
+    repo.sweepTemp(Duration.ofHours(24));
     writer = new BlobWriter(repo);
     List<Thread> threads = new ArrayList<>();
     try {

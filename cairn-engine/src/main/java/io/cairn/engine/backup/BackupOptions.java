@@ -1,6 +1,8 @@
 package io.cairn.engine.backup;
 
+import io.cairn.engine.gc.Leases;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -21,7 +23,7 @@ public record BackupOptions(List<Path> paths, List<String> tags, List<String> ex
   }
 
   /** How long the backup's lease lives without renewal (it is renewed every third of that). */
-  public java.time.Duration leaseTtl() {
-    return io.cairn.engine.gc.Leases.DEFAULT_TTL;
+  public Duration leaseTtl() {
+    return Leases.DEFAULT_TTL;
   }
 }

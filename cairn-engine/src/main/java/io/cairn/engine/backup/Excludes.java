@@ -1,5 +1,7 @@
 package io.cairn.engine.backup;
 
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
 import io.cairn.engine.fs.Glob;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.tree.Node;
@@ -28,7 +30,7 @@ final class Excludes {
           paths.add(Glob.compile(t.startsWith("/") ? t : "**/" + t));
         }
       } catch (IllegalArgumentException e) {
-        throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, "bad exclude pattern '" + p + "': " + e.getMessage());
+        throw new CairnException(ErrorCode.USAGE, "bad exclude pattern '" + p + "': " + e.getMessage());
       }
     }
   }

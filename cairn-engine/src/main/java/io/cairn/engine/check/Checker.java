@@ -1,8 +1,11 @@
 package io.cairn.engine.check;
 
+import com.fasterxml.jackson.core.JacksonException;
 import io.cairn.engine.BlobId;
+import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.gc.Leases;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.pack.PackEntry;
@@ -14,6 +17,7 @@ import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -27,6 +31,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,7 +90,7 @@ public final class Checker {
   /** @param readFraction 0 for structure only, 1 for every pack, in between for a random subset */
   @SuppressWarnings("try") // the lease is held, not used
   public Report run(double readFraction, long seed) throws IOException {
-    try (var lease = new io.cairn.engine.gc.Leases(repo).tryAcquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
+    try (var lease = new Leases(repo).tryAcquireShared(Leases.DEFAULT_TTL)) {
       return runLeased(readFraction, seed); // (a null lease, on read-only media, is simply not closed)
     }
   }
@@ -95,8 +100,8 @@ public final class Checker {
     for (ObjectInfo o : repo.store().list("snapshots/")) {
       try {
         snaps.add(repo.loadSnapshot(BlobId.fromHex(o.key().substring("snapshots/".length()))));
-      } catch (CorruptObjectException | IllegalArgumentException | io.cairn.engine.CairnException
-          | com.fasterxml.jackson.core.JacksonException e) {
+      } catch (CorruptObjectException | IllegalArgumentException | CairnException
+          | JacksonException e) {
         problems.add(new Problem(o.key(), "snapshot cannot be read: " + e.getMessage()));
       }
     }
@@ -166,8 +171,8 @@ public final class Checker {
         for (Future<?> f : fs) f.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("check interrupted");
-      } catch (java.util.concurrent.ExecutionException e) {
+        throw new InterruptedIOException("check interrupted");
+      } catch (ExecutionException e) {
         if (e.getCause() instanceof IOException io) throw io;
         throw new IllegalStateException(e.getCause());
       } finally {

@@ -2,6 +2,7 @@ package io.cairn.engine.chunk;
 
 import io.cairn.engine.Zeros;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
@@ -143,7 +144,7 @@ public final class FastCdc {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       ByteBuffer out = ByteBuffer.allocate(256 * 8);
       for (int counter = 0; out.hasRemaining(); counter++) {
-        sha.update("cairn gear table v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        sha.update("cairn gear table v1".getBytes(StandardCharsets.US_ASCII));
         sha.update(seed);
         sha.update(new byte[] {(byte) (counter >>> 8), (byte) counter});
         out.put(sha.digest());

@@ -3,6 +3,7 @@ package io.cairn.engine.crypto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.LongBuffer;
+import java.util.Arrays;
 import org.bouncycastle.crypto.digests.Blake2bDigest;
 
 /**
@@ -84,10 +85,10 @@ public final class Argon2id {
       for (int i = 0; i < BLOCK_WORDS; i++) put64(blockBytes, i * 8, prev[i]);
       byte[] out = new byte[outLen];
       hashLong(blockBytes, out, outLen);
-      java.util.Arrays.fill(blockBytes, (byte) 0);
-      java.util.Arrays.fill(prev, 0);
-      java.util.Arrays.fill(ref, 0);
-      java.util.Arrays.fill(tmp, 0);
+      Arrays.fill(blockBytes, (byte) 0);
+      Arrays.fill(prev, 0);
+      Arrays.fill(ref, 0);
+      Arrays.fill(tmp, 0);
       return out;
     } finally {
       long[] zero = new long[BLOCK_WORDS];
@@ -127,7 +128,7 @@ public final class Argon2id {
     void segment(int pass, int slice, int lane) {
       boolean independent = pass == 0 && slice < 2;
       if (independent) {
-        java.util.Arrays.fill(input, 0);
+        Arrays.fill(input, 0);
         input[0] = pass;
         input[1] = lane;
         input[2] = slice;

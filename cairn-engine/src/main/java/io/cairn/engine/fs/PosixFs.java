@@ -3,13 +3,19 @@ package io.cairn.engine.fs;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +36,7 @@ public final class PosixFs {
 
   private static int uid() {
     try {
-      return (Integer) Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:uid");
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
     } catch (IOException | RuntimeException e) {
       return "root".equals(System.getProperty("user.name")) ? 0 : -1;
     }
@@ -38,7 +44,7 @@ public final class PosixFs {
   /** This process's {@code uid} or {@code gid} (its files' owner), 0 when it cannot be read. */
   public static int processId(String which) {
     try {
-      return (Integer) Files.getAttribute(java.nio.file.Path.of("/proc/self"), "unix:" + which);
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:" + which);
     } catch (IOException | RuntimeException e) {
       return 0;
     }
@@ -64,7 +70,7 @@ public final class PosixFs {
   public Node stat(Path p, String byteName, Node same) throws IOException {
     int rawMode, uid, gid, nlink;
     long ino, dev, rdev0, size0, mtime, ctime;
-    Object raw = RawStat.OK ? Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, NOFOLLOW) : null;
+    Object raw = RawStat.OK ? Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW) : null;
     if (raw != null && RawStat.TYPE.isInstance(raw)) {
       // the JDK's own stat result, read field by field: no attribute map, no boxing, no FileTime
       rawMode = (int) RawStat.MODE.get(raw);
@@ -109,12 +115,12 @@ public final class PosixFs {
    * which costs an open, a listxattr and a close more per file.
    */
   public static long[] sizeAndMtime(Path p) throws IOException {
-    Object raw = Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, NOFOLLOW);
+    Object raw = Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW);
     if (RawStat.OK && RawStat.TYPE.isInstance(raw)) {
       return new long[] {(long) RawStat.SIZE.get(raw),
           (long) RawStat.MTIME_SEC.get(raw) * 1_000_000_000L + (long) RawStat.MTIME_NSEC.get(raw)};
     }
-    var a = (java.nio.file.attribute.PosixFileAttributes) raw;
+    var a = (PosixFileAttributes) raw;
     return new long[] {a.size(), nanos(a.lastModifiedTime())};
   }
 
@@ -126,15 +132,15 @@ public final class PosixFs {
   private static final class RawStat {
     static final boolean OK;
     static final Class<?> TYPE;
-    static final java.lang.invoke.VarHandle MODE, UID, GID, NLINK, INO, DEV, RDEV, SIZE, MTIME_SEC, MTIME_NSEC, CTIME_SEC, CTIME_NSEC;
+    static final VarHandle MODE, UID, GID, NLINK, INO, DEV, RDEV, SIZE, MTIME_SEC, MTIME_NSEC, CTIME_SEC, CTIME_NSEC;
 
     static {
       Class<?> t = null;
-      java.lang.invoke.VarHandle[] h = new java.lang.invoke.VarHandle[12];
+      VarHandle[] h = new VarHandle[12];
       boolean ok;
       try {
         t = Class.forName("sun.nio.fs.UnixFileAttributes");
-        java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.privateLookupIn(t, java.lang.invoke.MethodHandles.lookup());
+        MethodHandles.Lookup l = MethodHandles.privateLookupIn(t, MethodHandles.lookup());
         String[] names = {"st_mode", "st_uid", "st_gid", "st_nlink", "st_ino", "st_dev", "st_rdev", "st_size", "st_mtime_sec",
             "st_mtime_nsec", "st_ctime_sec", "st_ctime_nsec"};
         Class<?>[] types = {int.class, int.class, int.class, int.class, long.class, long.class, long.class, long.class, long.class,
@@ -164,7 +170,7 @@ public final class PosixFs {
   private static String ownerName(Path p, boolean user) {
     try {
       if (user) return Files.getOwner(p, NOFOLLOW).getName();
-      return Files.readAttributes(p, java.nio.file.attribute.PosixFileAttributes.class, NOFOLLOW).group().getName();
+      return Files.readAttributes(p, PosixFileAttributes.class, NOFOLLOW).group().getName();
     } catch (IOException | UnsupportedOperationException e) {
       return null;
     }
@@ -230,7 +236,7 @@ public final class PosixFs {
     }
     Processes.Result r = Processes.run(cmd, Duration.ofSeconds(30));
     if (r.exitCode() != 0) throw new IOException(cmd.get(0) + " failed for " + p + ": " + r.stderr());
-    Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING);
     return true;
   }
 
@@ -287,18 +293,18 @@ public final class PosixFs {
    * the fast way is unavailable or fails, so the caller takes the public one.
    */
   private static final class Utimens {
-    private static final java.lang.invoke.MethodHandle UTIMENSAT;
+    private static final MethodHandle UTIMENSAT;
     private static final int AT_FDCWD = -100;
     private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
     static {
-      java.lang.invoke.MethodHandle h = null;
+      MethodHandle h = null;
       try {
         Class<?> d = Class.forName("sun.nio.fs.UnixNativeDispatcher");
         Class<?> up = Class.forName("sun.nio.fs.UnixPath");
-        java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.privateLookupIn(d, java.lang.invoke.MethodHandles.lookup());
-        h = l.findStatic(d, "utimensat", java.lang.invoke.MethodType.methodType(void.class, int.class, up, long.class, long.class, int.class))
-            .asType(java.lang.invoke.MethodType.methodType(void.class, int.class, Path.class, long.class, long.class, int.class));
+        MethodHandles.Lookup l = MethodHandles.privateLookupIn(d, MethodHandles.lookup());
+        h = l.findStatic(d, "utimensat", MethodType.methodType(void.class, int.class, up, long.class, long.class, int.class))
+            .asType(MethodType.methodType(void.class, int.class, Path.class, long.class, long.class, int.class));
       } catch (ReflectiveOperationException | RuntimeException e) {
         h = null;
       }

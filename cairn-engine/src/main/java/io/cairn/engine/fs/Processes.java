@@ -1,6 +1,7 @@
 package io.cairn.engine.fs;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -21,7 +22,7 @@ public final class Processes {
   public static Result run(List<String> command, Duration timeout) throws IOException {
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
     } catch (IOException e) {
       throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage() + " (is it installed and on PATH?)", e);
     }

@@ -5,9 +5,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -35,7 +39,7 @@ public final class RawNames {
       c.setAccessible(true);
       asBytes = MethodHandles.lookup().unreflect(m).asType(MethodType.methodType(byte[].class, Path.class));
       newPath = MethodHandles.lookup().unreflectConstructor(c)
-          .asType(MethodType.methodType(Path.class, java.nio.file.FileSystem.class, byte[].class));
+          .asType(MethodType.methodType(Path.class, FileSystem.class, byte[].class));
     } catch (ReflectiveOperationException | RuntimeException e) {
       // not opened, or not a Unix JDK: UTF-8 fallback
     }
@@ -74,9 +78,9 @@ public final class RawNames {
   }
 
   /** A path (a symlink's target, or a name) from a byte string, byte for byte whatever the locale. */
-  public static Path path(java.nio.file.FileSystem fs, String bytePath) {
+  public static Path path(FileSystem fs, String bytePath) {
     byte[] b = bytePath.getBytes(StandardCharsets.ISO_8859_1);
-    if (NEW_PATH != null && fs == java.nio.file.FileSystems.getDefault()) {
+    if (NEW_PATH != null && fs == FileSystems.getDefault()) {
       try {
         return (Path) NEW_PATH.invokeExact(fs, b);
       } catch (Throwable t) {
@@ -89,7 +93,7 @@ public final class RawNames {
     }
     try {
       return fs.getPath(utf8);
-    } catch (java.nio.file.InvalidPathException e) {
+    } catch (InvalidPathException e) {
       throw new UnsupportedOperationException("cannot create the name '" + utf8 + "' in this locale ("
           + System.getProperty("sun.jnu.encoding") + ") without --add-opens java.base/sun.nio.fs=ALL-UNNAMED", e);
     }
@@ -110,7 +114,7 @@ public final class RawNames {
   static String strictUtf8(byte[] b) {
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
     } catch (CharacterCodingException e) {
       return null;
     }

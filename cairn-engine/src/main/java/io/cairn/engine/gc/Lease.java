@@ -1,8 +1,10 @@
 package io.cairn.engine.gc;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import io.cairn.engine.repo.RecordKind;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * A lease on a repository, stored sealed (kind 'L') at {@code locks/<id>}. Backups, restores,
@@ -22,7 +24,7 @@ public record Lease(int version, String id, Kind kind, String host, long pid, St
   public static final RecordKind<Lease> RECORDS = new RecordKind<>(Leases.PREFIX, 'L', Lease.class);
 
   public enum Kind {
-    @com.fasterxml.jackson.annotation.JsonAlias("BACKUP") // written by builds before readers took leases too
+    @JsonAlias("BACKUP") // written by builds before readers took leases too
     SHARED,
     MAINTENANCE
   }
@@ -45,7 +47,7 @@ public record Lease(int version, String id, Kind kind, String host, long pid, St
 
   /** "backup lease 1a2b3c4d by root@host pid 42 since ..." for messages. */
   public String describe() {
-    return kind.name().toLowerCase(java.util.Locale.ROOT) + " lease " + id.substring(0, Math.min(8, id.length())) + " by "
+    return kind.name().toLowerCase(Locale.ROOT) + " lease " + id.substring(0, Math.min(8, id.length())) + " by "
         + username + "@" + host + " pid " + pid + " since " + created;
   }
 }

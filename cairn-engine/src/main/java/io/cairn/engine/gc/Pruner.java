@@ -2,6 +2,7 @@ package io.cairn.engine.gc;
 
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
+import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.index.IndexFormat;
@@ -302,7 +303,7 @@ public final class Pruner {
       } catch (MissingObjectException e) {
         gone.add(p); // deleted by an earlier, interrupted sweep
         continue;
-      } catch (io.cairn.engine.CorruptObjectException e) {
+      } catch (CorruptObjectException e) {
         gone.add(p); // unreadable: nothing can be recovered from it anyway
         continue;
       }

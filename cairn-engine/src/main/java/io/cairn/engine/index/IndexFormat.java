@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Index object, plaintext format version 1 (sealed as kind 'I'; docs/repository-format.md, "Index"):
@@ -54,7 +55,7 @@ public final class IndexFormat {
    * millions of blobs would otherwise leave hundreds of megabytes of garbage at every open).
    * Entries of packs in {@code exclude} are skipped.
    */
-  public static void decodeInto(String name, byte[] buf, int off, int len, MemIndex idx, java.util.Set<BlobId> exclude)
+  public static void decodeInto(String name, byte[] buf, int off, int len, MemIndex idx, Set<BlobId> exclude)
       throws CorruptObjectException {
     try {
       ByteBuffer b = ByteBuffer.wrap(buf, off, len).slice();

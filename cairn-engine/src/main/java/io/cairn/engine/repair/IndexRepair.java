@@ -11,6 +11,7 @@ import io.cairn.engine.store.ObjectInfo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Rebuilds the index from the packs' trailers alone (docs/repository-format.md: every pack lists
@@ -60,7 +61,7 @@ public final class IndexRepair {
         blobs += entries.size();
         batch.add(pack, entries);
       }
-      java.util.Set<String> fresh = batch.finish();
+      Set<String> fresh = batch.finish();
       if (!dryRun) {
         lease.ensureValid();
         int removed = IndexBatch.replace(repo, old, fresh);

@@ -1,6 +1,7 @@
 package io.cairn.engine.repair;
 
 import io.cairn.engine.BlobId;
+import io.cairn.engine.gc.Leases;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.repo.BlobWriter;
@@ -46,13 +47,13 @@ public final class SnapshotRepair {
   public List<Fixed> run() throws IOException {
     // writes like a backup: the same shared lease, so a prune neither takes its new packs for
     // orphans nor deletes what it reads
-    try (io.cairn.engine.gc.Leases.Held lease = new io.cairn.engine.gc.Leases(repo).acquireShared(io.cairn.engine.gc.Leases.DEFAULT_TTL)) {
+    try (Leases.Held lease = new Leases(repo).acquireShared(Leases.DEFAULT_TTL)) {
       List<Fixed> out = runLeased(lease);
       return out;
     }
   }
 
-  private List<Fixed> runLeased(io.cairn.engine.gc.Leases.Held lease) throws IOException {
+  private List<Fixed> runLeased(Leases.Held lease) throws IOException {
     index = repo.index();
     List<Fixed> out = new ArrayList<>();
     writer = dryRun ? null : new BlobWriter(repo);

@@ -4,11 +4,11 @@ import com.github.luben.zstd.EndDirective;
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdCompressCtx;
 import io.cairn.engine.BlobId;
-import io.cairn.engine.Pool;
 import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.Pool;
 import io.cairn.engine.crypto.Sealer;
 import io.cairn.engine.fs.IoSlices;
-import io.cairn.engine.ErrorCode;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.pack.Compression;
@@ -20,6 +20,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -209,7 +211,7 @@ public final class BlobWriter implements AutoCloseable {
       pendingUploads++;
     }
     try {
-      while (!uploads.offer(p, 100, java.util.concurrent.TimeUnit.MILLISECONDS)) checkFailure();
+      while (!uploads.offer(p, 100, TimeUnit.MILLISECONDS)) checkFailure();
     } catch (InterruptedException ex) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while storing a pack");
@@ -281,7 +283,7 @@ public final class BlobWriter implements AutoCloseable {
 
   /** Finishes open packs, waits until every pack is stored, then writes the index object for them. */
   public void flush() throws IOException {
-    List<PackWriter> rest = new java.util.ArrayList<>();
+    List<PackWriter> rest = new ArrayList<>();
     synchronized (open) {
       for (PackWriter w : open.values()) {
         if (w.isEmpty()) {

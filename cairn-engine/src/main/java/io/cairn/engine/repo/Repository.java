@@ -8,6 +8,7 @@ import io.cairn.engine.Json;
 import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.Pool;
 import io.cairn.engine.UnsupportedFormatVersionException;
+import io.cairn.engine.check.CheckRecord;
 import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.chunk.FastCdc;
 import io.cairn.engine.crypto.KeyFile;
@@ -18,7 +19,6 @@ import io.cairn.engine.index.IndexFormat;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.pack.PackEntry;
 import io.cairn.engine.pack.PackFormat;
-import io.cairn.engine.check.CheckRecord;
 import io.cairn.engine.snapshot.Pin;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.ObjectInfo;
@@ -29,17 +29,19 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -382,7 +384,7 @@ public final class Repository implements Closeable, BlobSource {
    */
   public int adoptUnindexedPacks() throws IOException {
     MemIndex idx = index();
-    java.util.Set<BlobId> known = new java.util.HashSet<>(idx.packs());
+    Set<BlobId> known = new HashSet<>(idx.packs());
     known.addAll(doomedPacks()); // never bring back what a prune is deleting
     Map<BlobId, List<PackEntry>> adopted = new LinkedHashMap<>();
     for (ObjectInfo o : store.list("data/")) {
@@ -409,7 +411,7 @@ public final class Repository implements Closeable, BlobSource {
    * Removes files in {@code tmp/} older than {@code age}: temp files of writes that a crash cut
    * short. Young ones may belong to a backup running now and are left alone.
    */
-  public int sweepTemp(java.time.Duration age) throws IOException {
+  public int sweepTemp(Duration age) throws IOException {
     return store.sweepTemp(clock.instant().minus(age));
   }
 
@@ -506,7 +508,7 @@ public final class Repository implements Closeable, BlobSource {
   public MemIndex.Location hiddenLocation(BlobId id) throws IOException {
     Map<BlobId, MemIndex.Location> m = hidden;
     if (m == null) {
-      m = new java.util.HashMap<>();
+      m = new HashMap<>();
       for (BlobId p : doomedPacks()) {
         try {
           for (PackEntry e : readPackTrailer(p)) m.putIfAbsent(e.id(), new MemIndex.Location(p, e));

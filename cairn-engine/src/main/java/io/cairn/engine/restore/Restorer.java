@@ -5,9 +5,9 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
 import io.cairn.engine.Zeros;
+import io.cairn.engine.fs.Glob;
 import io.cairn.engine.fs.IoSlices;
 import io.cairn.engine.fs.PosixFs;
-import io.cairn.engine.fs.Glob;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.repo.BlobSource;
@@ -16,12 +16,14 @@ import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -29,6 +31,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -172,7 +175,7 @@ public final class Restorer {
       Files.deleteIfExists(target.resolve(MARKER));
     }
     return new Result(filesTotal.get(), dirCount.get(), otherCount.get(), bytesTotal.get(), filesSkipped.get(),
-        new java.util.TreeMap<>(damaged), List.copyOf(warnings), opt.dryRun());
+        new TreeMap<>(damaged), List.copyOf(warnings), opt.dryRun());
   }
 
   /** True when the target was new or empty: nothing can be in the way, so no path is checked first. */
@@ -338,7 +341,7 @@ public final class Restorer {
     if (fresh) {
       // nothing in the way
     } else if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
-      var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      var a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.size() == n.size() && PosixFs.nanos(a.lastModifiedTime()) == n.mtimeNanos()) {
         filesSkipped.incrementAndGet();
         filesDone.incrementAndGet();
@@ -363,7 +366,7 @@ public final class Restorer {
       found[count] = loc;
       offsets[count + 1] = offsets[count] + loc.entry().rawLength();
     }
-    final MemIndex.Location[] locs = count == found.length ? found : java.util.Arrays.copyOf(found, count);
+    final MemIndex.Location[] locs = count == found.length ? found : Arrays.copyOf(found, count);
     final long[] offs = offsets;
     int ranges = Math.max(1, (locs.length + RANGE_CHUNKS - 1) / RANGE_CHUNKS);
     if (ranges == 1) {
@@ -472,10 +475,10 @@ public final class Restorer {
           try {
             dense[0] += writeSparse(ch, b, off, n, at + pos);
           } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // the target's failure, not the blob's
+            throw new UncheckedIOException(e); // the target's failure, not the blob's
           }
         });
-      } catch (java.io.UncheckedIOException e) {
+      } catch (UncheckedIOException e) {
         throw e.getCause();
       } catch (IOException e) {
         damaged.put(Node.display(snapPath), e.getMessage());

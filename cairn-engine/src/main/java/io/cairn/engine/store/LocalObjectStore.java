@@ -15,8 +15,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -91,7 +96,7 @@ public final class LocalObjectStore implements ObjectStore {
       while (buf.hasRemaining()) {
         if (IoSlices.read(ch, buf, buf.position()) < 0) break;
       }
-      return buf.position() == size ? buf.array() : java.util.Arrays.copyOf(buf.array(), buf.position());
+      return buf.position() == size ? buf.array() : Arrays.copyOf(buf.array(), buf.position());
     } catch (NoSuchFileException e) {
       throw new MissingObjectException(key);
     }
@@ -119,11 +124,11 @@ public final class LocalObjectStore implements ObjectStore {
    */
   private static final int OPEN_PER_THREAD = 8;
 
-  private final java.util.Set<java.util.Map<String, FileChannel>> caches = java.util.concurrent.ConcurrentHashMap.newKeySet();
-  private final ThreadLocal<java.util.LinkedHashMap<String, FileChannel>> open = ThreadLocal.withInitial(() -> {
-    java.util.LinkedHashMap<String, FileChannel> m = new java.util.LinkedHashMap<>(16, 0.75f, true) {
+  private final Set<Map<String, FileChannel>> caches = ConcurrentHashMap.newKeySet();
+  private final ThreadLocal<LinkedHashMap<String, FileChannel>> open = ThreadLocal.withInitial(() -> {
+    LinkedHashMap<String, FileChannel> m = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(java.util.Map.Entry<String, FileChannel> e) {
+        protected boolean removeEldestEntry(Map.Entry<String, FileChannel> e) {
           if (size() <= OPEN_PER_THREAD) return false;
           try {
             e.getValue().close();
@@ -140,7 +145,7 @@ public final class LocalObjectStore implements ObjectStore {
   /** Closes the channels every thread keeps open; call when no read is running. */
   @Override
   public void close() {
-    for (java.util.Map<String, FileChannel> m : caches) {
+    for (Map<String, FileChannel> m : caches) {
       for (FileChannel ch : m.values()) {
         try {
           ch.close();

@@ -2,6 +2,8 @@ package io.cairn.engine.store;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,7 +50,7 @@ public interface ObjectStore extends Closeable {
    * older than {@code before}; younger leftovers may belong to a write running now. Returns how many
    * went. Stores whose writes leave nothing behind keep the default.
    */
-  default int sweepTemp(java.time.Instant before) throws IOException {
+  default int sweepTemp(Instant before) throws IOException {
     return 0;
   }
 
@@ -64,7 +66,7 @@ public interface ObjectStore extends Closeable {
       @Override
       public synchronized void write(long pos, byte[] b, int off, int len) {
         int end = Math.toIntExact(pos + len);
-        if (end > buf.length) buf = java.util.Arrays.copyOf(buf, Math.max(end, buf.length * 2));
+        if (end > buf.length) buf = Arrays.copyOf(buf, Math.max(end, buf.length * 2));
         System.arraycopy(b, off, buf, (int) pos, len);
       }
 

@@ -6,6 +6,7 @@ import io.cairn.engine.UnsupportedFormatVersionException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -120,7 +121,7 @@ public final class TreeCodec {
       if (in.pos != data.length) throw new CorruptObjectException(name, "trailing bytes in tree");
       // one tree, one encoding: bytes that decode but are not what encode writes (an overlong
       // varint, a value past its field's range) are damage, not an alternative form
-      if (!java.util.Arrays.equals(encode(out), data)) throw new CorruptObjectException(name, "tree is not in canonical form");
+      if (!Arrays.equals(encode(out), data)) throw new CorruptObjectException(name, "tree is not in canonical form");
       return out;
     } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
       throw new CorruptObjectException(name, "tree is truncated or malformed", e);

@@ -3,6 +3,8 @@ package io.cairn.engine.crypto;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HexFormat;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -39,7 +41,7 @@ class Argon2idTest {
   /** The repository default (32 MiB, 3 passes, 1 lane): more than one segment of data-independent addresses. */
   @Test
   void derive_defaultCost_equalsBouncyCastle() {
-    byte[] pw = "correct horse battery staple".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] pw = "correct horse battery staple".getBytes(StandardCharsets.UTF_8);
     byte[] salt = filled(16, 0x5a);
     KeyFile.KdfParams p = KeyFile.KdfParams.DEFAULT;
     assertThat(Argon2id.derive(pw, salt, p.memoryKiB(), p.iterations(), p.parallelism(), 32))
@@ -63,7 +65,7 @@ class Argon2idTest {
 
   private static byte[] filled(int n, int v) {
     byte[] b = new byte[n];
-    java.util.Arrays.fill(b, (byte) v);
+    Arrays.fill(b, (byte) v);
     return b;
   }
 }

@@ -7,6 +7,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ class CopyAgainTest {
   @Test
   void copyAgain_placesTheBytes_atTheTargetOffset() throws Exception {
     byte[] blob = new byte[200_000];
-    new java.util.Random(3).nextBytes(blob);
+    new Random(3).nextBytes(blob);
     Path first = tmp.resolve("first");
     try (FileChannel ch = FileChannel.open(first, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ch.write(ByteBuffer.wrap(blob), 5_000);
@@ -27,7 +29,7 @@ class CopyAgainTest {
     }
     byte[] back = Files.readAllBytes(second);
     assertThat(back).hasSize(70_000 + blob.length);
-    assertThat(java.util.Arrays.copyOfRange(back, 70_000, back.length)).isEqualTo(blob);
+    assertThat(Arrays.copyOfRange(back, 70_000, back.length)).isEqualTo(blob);
   }
 
   @Test

@@ -3,18 +3,30 @@ package io.cairn.engine.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.engine.check.Checker;
+import io.cairn.engine.chunk.ChunkerParams;
+import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.repo.Repository;
+import io.cairn.engine.restore.RestoreOptions;
 import io.cairn.engine.restore.Restorer;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.MemoryObjectStore;
 import io.cairn.testkit.TreeComparator;
 import io.cairn.testkit.TreeGenerator;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
@@ -47,10 +59,10 @@ class BackupRestoreRoundTripTest {
   void sparseFile_staysSparse_andNonUtf8Names_surviveByteExact() throws Exception {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
-    try (var ch = java.nio.channels.FileChannel.open(src.resolve("sparse.img"), java.nio.file.StandardOpenOption.CREATE_NEW,
-        java.nio.file.StandardOpenOption.WRITE)) {
-      ch.write(java.nio.ByteBuffer.wrap("head".getBytes()), 0);
-      ch.write(java.nio.ByteBuffer.wrap("tail".getBytes()), 64L * 1024 * 1024);
+    try (var ch = FileChannel.open(src.resolve("sparse.img"), StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap("head".getBytes()), 0);
+      ch.write(ByteBuffer.wrap("tail".getBytes()), 64L * 1024 * 1024);
     }
     assertThat(RawNames.exact()).as("tests run with --add-opens java.base/sun.nio.fs").isTrue();
     String raw = new String(new byte[] {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe, '.', 't', 'x', 't'}, StandardCharsets.ISO_8859_1);
@@ -70,22 +82,22 @@ class BackupRestoreRoundTripTest {
   void restore_copiesRepeatedBlobs_fromTheirFirstCopy_butDecodesBlobsWithHoles() throws Exception {
     Path src = Files.createDirectories(tmp.resolve("src"));
     byte[] dense = new byte[3 << 20];
-    new java.util.Random(11).nextBytes(dense);
+    new Random(11).nextBytes(dense);
     Files.write(src.resolve("a.bin"), dense);
     Files.write(src.resolve("b.bin"), dense); // the same blobs again
     byte[] holey = new byte[3 << 20];
-    new java.util.Random(12).nextBytes(holey);
-    java.util.Arrays.fill(holey, 1 << 20, 2 << 20, (byte) 0); // restored as a hole, which a copy would fill
+    new Random(12).nextBytes(holey);
+    Arrays.fill(holey, 1 << 20, 2 << 20, (byte) 0); // restored as a hole, which a copy would fill
     Files.write(src.resolve("c.bin"), holey);
     Files.write(src.resolve("d.bin"), holey);
     Repository repo = Repository.init(new LocalObjectStore(tmp.resolve("repo")), Repos.PASSWORD,
-        new io.cairn.engine.chunk.ChunkerParams(64 * 1024, 256 * 1024, 1 << 20), 1 << 20, 3,
-        io.cairn.engine.crypto.KeyFile.KdfParams.TESTING, java.time.Clock.systemUTC());
+        new ChunkerParams(64 * 1024, 256 * 1024, 1 << 20), 1 << 20, 3,
+        KeyFile.KdfParams.TESTING, Clock.systemUTC());
     Snapshot s = Repos.backup(repo, src);
     Path out = tmp.resolve("out");
     // one thread: a.bin is complete before b.bin starts, so every repeated blob can be copied
-    Restorer restorer = new Restorer(repo, new io.cairn.engine.restore.RestoreOptions(out, java.util.List.of(),
-        java.util.List.of(), false, false, 1));
+    Restorer restorer = new Restorer(repo, new RestoreOptions(out, List.of(),
+        List.of(), false, false, 1));
     Restorer.Result r = restorer.run(s, "");
     assertThat(r.damaged()).isEmpty();
     Path back = Repos.restored(out, src);
@@ -101,16 +113,16 @@ class BackupRestoreRoundTripTest {
     // small files go to the restore's pool 32 at a time; a file whose last bytes are zeros ends in a
     // hole and must still get its full size; modes other than a new file's must still be set
     Path src = Files.createDirectories(tmp.resolve("src"));
-    java.util.Random r = new java.util.Random(21);
+    Random r = new Random(21);
     String[] modes = {"rw-r--r--", "rw-------", "rwxr-xr-x", "r--r-----", "rwxrwxrwx"};
     for (int i = 0; i < 150; i++) {
       byte[] b = new byte[i % 7 == 0 ? 0 : r.nextInt(900 * 1024) + 1];
       r.nextBytes(b);
-      if (i % 3 == 1 && b.length > 0) java.util.Arrays.fill(b, b.length / 2, b.length, (byte) 0); // ends in zeros
-      if (i % 11 == 5) java.util.Arrays.fill(b, (byte) 0); // zeros only
+      if (i % 3 == 1 && b.length > 0) Arrays.fill(b, b.length / 2, b.length, (byte) 0); // ends in zeros
+      if (i % 11 == 5) Arrays.fill(b, (byte) 0); // zeros only
       Path f = src.resolve("f" + i + ".bin");
       Files.write(f, b);
-      Files.setPosixFilePermissions(f, java.nio.file.attribute.PosixFilePermissions.fromString(modes[i % modes.length]));
+      Files.setPosixFilePermissions(f, PosixFilePermissions.fromString(modes[i % modes.length]));
     }
     Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
     Snapshot s = Repos.backup(repo, src);
@@ -122,7 +134,7 @@ class BackupRestoreRoundTripTest {
     for (int i = 0; i < 150; i++) {
       Path f = back.resolve("f" + i + ".bin");
       assertThat(Files.size(f)).isEqualTo(Files.size(src.resolve("f" + i + ".bin")));
-      assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo(modes[i % modes.length]);
+      assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(f))).isEqualTo(modes[i % modes.length]);
     }
   }
 
@@ -145,12 +157,12 @@ class BackupRestoreRoundTripTest {
     Path src = Files.createDirectories(tmp.resolve("src"));
     Path f = src.resolve("tagged.txt");
     Files.writeString(f, "same content");
-    var view = Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
-    view.write("cairn.label", java.nio.ByteBuffer.wrap("one".getBytes()));
+    var view = Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
+    view.write("cairn.label", ByteBuffer.wrap("one".getBytes()));
     var mtime = Files.getLastModifiedTime(f);
     Repository repo = Repos.init(new LocalObjectStore(tmp.resolve("repo")));
     Repos.backup(repo, src);
-    view.write("cairn.label", java.nio.ByteBuffer.wrap("two".getBytes()));
+    view.write("cairn.label", ByteBuffer.wrap("two".getBytes()));
     Files.setLastModifiedTime(f, mtime); // only ctime tells
     Snapshot second = Repos.backup(Repos.open(new LocalObjectStore(tmp.resolve("repo"))), src);
     Path out = tmp.resolve("out");

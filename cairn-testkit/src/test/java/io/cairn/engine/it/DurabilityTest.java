@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -75,8 +76,8 @@ class DurabilityTest {
     Path src = tmp.resolve("src");
     Files.createDirectories(src);
     byte[] a = new byte[300_000], b = new byte[300_000];
-    new java.util.Random(1).nextBytes(a);
-    new java.util.Random(2).nextBytes(b);
+    new Random(1).nextBytes(a);
+    new Random(2).nextBytes(b);
     Files.write(src.resolve("a.bin"), a);
     Files.write(src.resolve("b.bin"), b);
     Path repoDir = tmp.resolve("repo");

@@ -25,10 +25,13 @@ import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import io.cairn.testkit.FaultyObjectStore;
+import io.cairn.testkit.ForwardingObjectStore;
 import io.cairn.testkit.TreeComparator;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -243,7 +246,7 @@ class PruneTest {
       try {
         return new Pruner(Repos.open(new LocalObjectStore(repoDir)), 5, false, Duration.ofSeconds(30), TTL).run();
       } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
+        throw new UncheckedIOException(e);
       }
     });
     Repository watcher = Repos.open(new LocalObjectStore(repoDir));
@@ -384,7 +387,7 @@ class PruneTest {
     Repos.init(new LocalObjectStore(repoDir));
     List<Leases.Held> started = new ArrayList<>();
     // a backup starts between the listings of locks/ that removing expired leases makes
-    ObjectStore racing = new io.cairn.testkit.ForwardingObjectStore(new LocalObjectStore(repoDir)) {
+    ObjectStore racing = new ForwardingObjectStore(new LocalObjectStore(repoDir)) {
       int lists;
 
       @Override
@@ -576,7 +579,7 @@ class PruneTest {
       for (Path p : w.toList()) {
         Path q = to.resolve(from.relativize(p).toString());
         if (Files.isDirectory(p)) Files.createDirectories(q);
-        else Files.copy(p, q, java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+        else Files.copy(p, q, StandardCopyOption.COPY_ATTRIBUTES);
       }
     }
     return to;

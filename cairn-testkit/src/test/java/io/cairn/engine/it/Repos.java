@@ -12,6 +12,7 @@ import io.cairn.engine.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.util.List;
 
 final class Repos {
@@ -27,7 +28,7 @@ final class Repos {
   }
 
   /** Opens with another clock (leases expire by the repository's clock). */
-  static Repository open(ObjectStore s, java.time.InstantSource clock) throws IOException {
+  static Repository open(ObjectStore s, InstantSource clock) throws IOException {
     return Repository.open(s, PASSWORD, clock);
   }
 
