@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.catalog.Catalog;
 import io.cairn.service.CatalogService;
+import io.cairn.service.Times;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Objects;
@@ -28,7 +29,7 @@ final class FindCommand extends BaseCommand {
     {
       long t0 = System.nanoTime();
       List<Catalog.FileVersion> rows = new CatalogService(workspace()).find(glob, asset,
-          since == null ? null : TimeArg.parse(since, "--since", ZoneId.systemDefault()));
+          since == null ? null : Times.instant(since, "--since", ZoneId.systemDefault()));
       long ms = (System.nanoTime() - t0) / 1_000_000;
       if (global.json) {
         printJson(rows);

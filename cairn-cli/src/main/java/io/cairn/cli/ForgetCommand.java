@@ -6,7 +6,7 @@ import io.cairn.engine.gc.Pruner;
 import io.cairn.engine.retention.RetentionPolicy;
 import io.cairn.engine.retention.Span;
 import io.cairn.service.ForgetService;
-import java.time.DateTimeException;
+import io.cairn.service.Times;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -69,16 +69,11 @@ final class ForgetCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    ZoneId zone;
-    try {
-      zone = timezone == null ? ZoneId.systemDefault() : ZoneId.of(timezone);
-    } catch (DateTimeException e) {
-      throw new CairnException(ErrorCode.USAGE, "--timezone: unknown zone '" + timezone + "' (use a name like Europe/Berlin or UTC)");
-    }
+    ZoneId zone = Times.zone(timezone, "--timezone");
+    Span within = keepWithin == null ? null : Times.span(keepWithin, "--keep-within");
     RetentionPolicy policy;
     Set<String> by = new LinkedHashSet<>();
     try {
-      Span within = keepWithin == null ? null : RetentionPolicy.parseDuration(keepWithin);
       policy = new RetentionPolicy(keepLast, keepHourly, keepDaily, keepWeekly, keepMonthly, keepYearly, within, Set.copyOf(keepTags));
       for (String f : groupBy.split(",")) if (!f.isBlank()) by.add(f.strip());
     } catch (IllegalArgumentException e) {

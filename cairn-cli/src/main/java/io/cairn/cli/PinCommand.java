@@ -3,6 +3,7 @@ package io.cairn.cli;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.service.PinService;
+import io.cairn.service.Times;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
@@ -54,7 +55,7 @@ final class PinCommand extends BaseCommand {
       else say("unpinned snapshot %s", id.substring(0, 8));
       return 0;
     }
-    Instant u = until == null ? null : TimeArg.parse(until, "--until", ZoneId.systemDefault());
+    Instant u = until == null ? null : Times.instant(until, "--until", ZoneId.systemDefault());
     PinService.PinInfo p = pins.pin(global.repo(), snap, u, reason, listener());
     if (global.json) printJson(p);
     else say("pinned snapshot %s %s", p.snapshot().substring(0, 8), u == null ? "forever" : "until " + u);

@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.catalog.Catalog;
 import io.cairn.service.CatalogService;
+import io.cairn.service.Times;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.snapshot.Consistency;
@@ -59,10 +60,10 @@ final class PointsCommand extends BaseCommand {
     }
     ZoneId zone = ZoneId.systemDefault();
     Catalog.PointQuery q = new Catalog.PointQuery(asset, group, host, tag, consistency,
-        since == null ? null : TimeArg.parse(since, "--since", zone), until == null ? null : TimeArg.parse(until, "--until", zone),
+        since == null ? null : Times.instant(since, "--since", zone), until == null ? null : Times.instant(until, "--until", zone),
         verified, limit);
     {
-      List<Catalog.PointRow> rows = new CatalogService(workspace()).points(q, asOf == null ? null : TimeArg.parse(asOf, "--as-of", zone));
+      List<Catalog.PointRow> rows = new CatalogService(workspace()).points(q, asOf == null ? null : Times.instant(asOf, "--as-of", zone));
       if (global.json) {
         printJson(rows);
       } else {

@@ -4,8 +4,8 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.gc.Pruner;
 import io.cairn.service.PruneService;
+import io.cairn.service.Times;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,7 +26,7 @@ final class PruneCommand extends BaseCommand {
   String maxUnused;
 
   @Option(names = "--max-wait", paramLabel = "DURATION", defaultValue = "PT1H",
-      description = "How long to wait for running backups before leaving deletion to the next prune (ISO-8601 like PT10M, or 90s, 10m, 2h; default 1h).")
+      description = "How long to wait for running backups before leaving deletion to the next prune (90s, 10m, 1h30m, or ISO-8601 like PT10M; default 1h).")
   String maxWait;
 
   @Option(names = {"-n", "--dry-run"}, description = "Show what would be deleted and repacked; change nothing.")
@@ -35,7 +35,7 @@ final class PruneCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     double p = percent(maxUnused, "--max-unused");
-    Duration wait = duration(maxWait, "--max-wait");
+    Duration wait = Times.duration(maxWait, "--max-wait");
     PruneService.Outcome o = new PruneService(workspace()).run(new PruneService.Request(global.repo(), p, wait, dryRun), listener());
     Pruner.Report r = o.report();
     if (global.json) {
@@ -66,25 +66,5 @@ final class PruneCommand extends BaseCommand {
       // falls through
     }
     throw new CairnException(ErrorCode.USAGE, flag + " takes a percentage from 0 to 100, like 5%; got '" + s + "'");
-  }
-
-  /** ISO-8601 (PT10M) or a number with s, m, h or d. */
-  static Duration duration(String s, String flag) {
-    try {
-      if (s.matches("\\d+[smhd]")) {
-        long n = Long.parseLong(s.substring(0, s.length() - 1));
-        return switch (s.charAt(s.length() - 1)) {
-          case 's' -> Duration.ofSeconds(n);
-          case 'm' -> Duration.ofMinutes(n);
-          case 'h' -> Duration.ofHours(n);
-          default -> Duration.ofDays(n);
-        };
-      }
-      Duration d = Duration.parse(s);
-      if (!d.isNegative()) return d;
-    } catch (DateTimeParseException | NumberFormatException ignored) {
-      // falls through
-    }
-    throw new CairnException(ErrorCode.USAGE, flag + " takes a duration like 90s, 10m, 2h or PT10M; got '" + s + "'");
   }
 }

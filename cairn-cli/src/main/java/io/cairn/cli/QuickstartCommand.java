@@ -4,6 +4,7 @@ import io.cairn.catalog.Catalog;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.repo.RepoConfig;
+import io.cairn.engine.fs.TreeComparator;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.service.BackupService;
 import io.cairn.service.CatalogService;
@@ -107,7 +108,7 @@ final class QuickstartCommand extends BaseCommand {
     RestoreService.Outcome r = new RestoreService(ws).run(new RestoreService.Request(repo, s2.snapshot(), "", restoreDir, List.of(),
         List.of(), false, false, 0), quiet);
     Path restored = restoreDir.resolve(data.toString().substring(1));
-    List<String> diffs = TreeCompare.compare(data, restored);
+    List<String> diffs = TreeComparator.compare(data, restored);
     if (!r.intact() || !diffs.isEmpty()) {
       for (String d : diffs) err().println("difference: " + d);
       throw new CairnException(ErrorCode.DATA_DAMAGED, "the restore differs from the source in " + (diffs.size() + r.damaged().size()) + " place(s)");

@@ -3,7 +3,7 @@ package io.cairn.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.engine.fs.RawNames;
-import io.cairn.testkit.TreeComparator;
+import io.cairn.engine.fs.TreeComparator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.cairn.engine.Json;
 import io.cairn.engine.fs.PosixFs;
-import io.cairn.testkit.TreeComparator;
+import io.cairn.engine.fs.TreeComparator;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

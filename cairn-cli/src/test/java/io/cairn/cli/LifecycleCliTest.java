@@ -8,7 +8,7 @@ import io.cairn.engine.gc.Leases;
 import io.cairn.engine.pack.BlobType;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.store.LocalObjectStore;
-import io.cairn.testkit.TreeComparator;
+import io.cairn.engine.fs.TreeComparator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

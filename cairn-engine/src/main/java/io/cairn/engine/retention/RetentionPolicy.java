@@ -40,14 +40,4 @@ public record RetentionPolicy(int keepLast, int keepHourly, int keepDaily, int k
     return keepLast == 0 && keepHourly == 0 && keepDaily == 0 && keepWeekly == 0 && keepMonthly == 0 && keepYearly == 0
         && keepWithin == null && keepTags.isEmpty();
   }
-
-  /**
-   * Parses a {@code --keep-within} value such as {@code 2y5m7d3h}, {@code 30d}, {@code 12h} or
-   * {@code 1w}; see {@link Span#parse}.
-   *
-   * @throws IllegalArgumentException naming the value and the accepted form when it does not parse
-   */
-  public static Span parseDuration(String text) {
-    return Span.parse(text);
-  }
 }

@@ -50,20 +50,20 @@ class RetentionPolicyTest {
   }
 
   @Test
-  void parseDuration_acceptsResticStyleSpans_andWeeks() {
-    assertThat(RetentionPolicy.parseDuration("2y5m7d3h")).isEqualTo(new Span(2, 5, 7, 3));
-    assertThat(RetentionPolicy.parseDuration("30d")).isEqualTo(new Span(0, 0, 30, 0));
-    assertThat(RetentionPolicy.parseDuration("12h")).isEqualTo(new Span(0, 0, 0, 12));
-    assertThat(RetentionPolicy.parseDuration("1w")).isEqualTo(new Span(0, 0, 7, 0));
-    assertThat(RetentionPolicy.parseDuration("1y2w3d")).isEqualTo(new Span(1, 0, 17, 0));
-    assertThat(RetentionPolicy.parseDuration("18m")).isEqualTo(new Span(0, 18, 0, 0));
+  void spanParse_acceptsResticStyleSpans_andWeeks() {
+    assertThat(Span.parse("2y5m7d3h")).isEqualTo(new Span(2, 5, 7, 3));
+    assertThat(Span.parse("30d")).isEqualTo(new Span(0, 0, 30, 0));
+    assertThat(Span.parse("12h")).isEqualTo(new Span(0, 0, 0, 12));
+    assertThat(Span.parse("1w")).isEqualTo(new Span(0, 0, 7, 0));
+    assertThat(Span.parse("1y2w3d")).isEqualTo(new Span(1, 0, 17, 0));
+    assertThat(Span.parse("18m")).isEqualTo(new Span(0, 18, 0, 0));
   }
 
   @Test
-  void parseDuration_rejectsOtherForms_namingTheValueAndTheAcceptedForm() {
+  void spanParse_rejectsOtherForms_namingTheValueAndTheAcceptedForm() {
     for (String bad : new String[] {"", "30", "d", "1x", "3d2y", "1d1d", "-1d", " 1d", "1D", "1.5d", "99999999999d",
         "400000000w"}) {
-      assertThatThrownBy(() -> RetentionPolicy.parseDuration(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+      assertThatThrownBy(() -> Span.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("\"" + bad + "\"").hasMessageContaining("e.g. 2y5m7d3h");
     }
   }

@@ -12,7 +12,7 @@ import io.cairn.engine.restore.Restorer;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.MemoryObjectStore;
-import io.cairn.testkit.TreeComparator;
+import io.cairn.engine.fs.TreeComparator;
 import io.cairn.testkit.TreeGenerator;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -11,7 +11,7 @@ import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.testkit.FaultyObjectStore;
-import io.cairn.testkit.TreeComparator;
+import io.cairn.engine.fs.TreeComparator;
 import io.cairn.testkit.TreeGenerator;
 import java.io.IOException;
 import java.io.RandomAccessFile;

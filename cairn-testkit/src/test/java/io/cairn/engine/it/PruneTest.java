@@ -26,7 +26,7 @@ import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import io.cairn.testkit.FaultyObjectStore;
 import io.cairn.testkit.ForwardingObjectStore;
-import io.cairn.testkit.TreeComparator;
+import io.cairn.engine.fs.TreeComparator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,5 @@
-package io.cairn.testkit;
+package io.cairn.engine.fs;
 
-import io.cairn.engine.fs.RawNames;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -21,7 +20,8 @@ import java.util.TreeMap;
  * Compares two trees entry by entry: names (as raw bytes), types, content, size, mode (with
  * setuid/setgid/sticky), uid/gid, mtime to the nanosecond (not for folders' own times when asked),
  * symlink targets, hardlink groups, xattrs, and optionally sparseness (allocated blocks).
- * Returns one line per difference; empty when identical.
+ * Returns one line per difference; empty when identical. The one tree verifier: a restore's
+ * verification, drills and tests all compare with it.
  */
 public final class TreeComparator {
   private static final LinkOption[] NOFOLLOW = {LinkOption.NOFOLLOW_LINKS};
