@@ -2,6 +2,7 @@ package io.cairn.catalog;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.cairn.engine.Remedy;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import java.io.IOException;
@@ -215,12 +216,12 @@ public final class CatalogStore implements AutoCloseable {
     if (kind == Kind.SQLITE && (msg.contains("SQLITE_NOTADB") || msg.contains("not a database") || msg.contains("SQLITE_CORRUPT")
         || msg.contains("malformed"))) {
       return new CairnException(ErrorCode.DATA_DAMAGED, "catalog " + location + " is damaged (" + msg.strip()
-          + "); it holds nothing that the repositories do not: delete it and run 'cairn catalog rebuild --repo ...'", e);
+          + ")", Remedy.CATALOG_REBUILD, e);
     }
     if (kind == Kind.POSTGRESQL && (root instanceof ConnectException || msg.contains("Connection refused")
         || msg.contains("connection attempt failed") || root instanceof UnknownHostException)) {
       return new CairnException(ErrorCode.IO, "cannot reach the catalog database " + location + " (" + msg.strip()
-          + "); check that PostgreSQL runs there, or use the local catalog (unset CAIRN_CATALOG)", e);
+          + ")", Remedy.CATALOG_UNREACHABLE, e);
     }
     return new CairnException(ErrorCode.IO, what + " catalog " + location + ": " + msg.strip(), e);
   }

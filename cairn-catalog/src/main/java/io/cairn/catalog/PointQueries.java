@@ -1,5 +1,6 @@
 package io.cairn.catalog;
 
+import io.cairn.engine.Remedy;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import java.sql.ResultSet;
@@ -113,7 +114,7 @@ final class PointQueries {
           .bind("r", ref.toLowerCase(Locale.ROOT) + "%").mapTo(String.class).list();
       if (keys.isEmpty()) {
         throw new CairnException(ErrorCode.NOT_FOUND, "no point or snapshot " + ref + " in the catalog "
-            + db.store.location() + " ('cairn catalog sync' brings it up to date)");
+            + db.store.location(), Remedy.CATALOG_SYNC);
       }
       if (keys.size() > 1) {
         throw new CairnException(ErrorCode.USAGE, ref + " matches " + keys.size() + " points; give more digits");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.Remedy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -23,8 +24,9 @@ class SqliteCatalogTest extends CatalogContract {
     Path f = tmp.resolve("broken.db");
     Files.write(f, "this is not an sqlite database, just some bytes that pretend to be one".repeat(100).getBytes());
     assertThatThrownBy(() -> Catalog.open(f.toString(), clock)).isInstanceOf(CairnException.class)
-        .hasMessageContaining(f.toString()).hasMessageContaining("catalog rebuild")
-        .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.DATA_DAMAGED));
+        .hasMessageContaining(f.toString()).hasMessageContaining("is damaged")
+        .satisfies(e -> assertThat(((CairnException) e).code()).isEqualTo(ErrorCode.DATA_DAMAGED))
+        .satisfies(e -> assertThat(((CairnException) e).remedy()).isEqualTo(Remedy.CATALOG_REBUILD));
   }
 
   @Test

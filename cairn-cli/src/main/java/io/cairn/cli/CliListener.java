@@ -1,5 +1,6 @@
 package io.cairn.cli;
 
+import io.cairn.engine.Remedy;
 import io.cairn.service.Listener;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -53,9 +54,9 @@ final class CliListener implements Listener {
   }
 
   @Override
-  public void warning(String message) {
+  public void warning(String message, Remedy remedy) {
     synchronized (err) {
-      err.println("cairn: warning: " + message);
+      err.println("cairn: warning: " + message + (remedy == null ? "" : "; " + Remedies.text(remedy)));
       err.flush();
     }
   }

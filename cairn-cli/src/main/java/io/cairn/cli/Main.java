@@ -93,7 +93,7 @@ public final class Main {
 
   static int handle(Throwable ex, PrintWriter err, boolean debug, boolean json) {
     if (debug) ex.printStackTrace(err);
-    Failures.Failure f = Failures.of(ex);
+    Failures.Failure f = Failures.of(ex, Remedies::text);
     if (json) {
       err.println(JsonOutput.error(f));
     } else {

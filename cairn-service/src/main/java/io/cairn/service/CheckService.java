@@ -86,7 +86,7 @@ public final class CheckService {
       } catch (IOException e) {
         // evidence only: a read-only repository is still checked
         recorded = false;
-        listener.warning("check record not saved (" + Failures.describe(e) + "); --since-last will not know this check");
+        listener.warning("check record not saved (" + Failures.describe(e) + "); a check --since-last will not know this one", null);
       }
       ws.updateCatalog(repo, req.repository(), listener);
       return new Outcome(r.ok(), r.snapshots(), r.trees(), r.blobs(), r.packs(), r.packsRead(), req.sinceLast() ? skipped : 0,

@@ -4,12 +4,14 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.Remedy;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** Turns any failure of a use case into what a surface shows: a code, one line, and what to do. */
 public final class Failures {
@@ -39,15 +41,16 @@ public final class Failures {
     }
   }
 
-  public static Failure of(Throwable ex) {
+  /**
+   * A failure as a user sees it, its {@link Remedy} rendered by the surface's {@code words} (a CLI
+   * names the command to run; a server, its own action).
+   */
+  public static Failure of(Throwable ex, Function<Remedy, String> words) {
     if (ex instanceof CairnException ce) {
-      // messages that already say what to do (the engine's older ones) get no second remedy
-      String m = ce.getMessage();
-      return new Failure(ce.code(), m, m.contains("'cairn ") ? null : remedy(ce.code()));
+      return new Failure(ce.code(), ce.getMessage(), ce.remedy() == null ? null : words.apply(ce.remedy()));
     }
     if (ex instanceof CorruptObjectException || ex instanceof MissingObjectException) {
-      return new Failure(ErrorCode.DATA_DAMAGED, "repository data is damaged: " + ex.getMessage(),
-          "run 'cairn check --read-data' to see what it affects");
+      return new Failure(ErrorCode.DATA_DAMAGED, "repository data is damaged: " + ex.getMessage(), words.apply(Remedy.CHECK_READ_DATA));
     }
     if (ex instanceof InterruptedIOException || ex instanceof InterruptedException) {
       return new Failure(ErrorCode.INTERRUPTED, "interrupted", null);
@@ -63,15 +66,6 @@ public final class Failures {
       return new Failure(ErrorCode.INTERNAL, "out of memory", "raise the heap with CAIRN_HEAP=4g (default 2g) and report this");
     }
     return new Failure(ErrorCode.INTERNAL, "internal error: " + ex, "run with --debug for details, and please report it");
-  }
-
-  /** What to do about a failure of this kind, when one thing fits every case; else null. */
-  static String remedy(ErrorCode code) {
-    return switch (code) {
-      case REPOSITORY_NOT_FOUND -> "check --repo / CAIRN_REPO, or create one with 'cairn init'";
-      case WRONG_PASSWORD -> "check --password-file / CAIRN_PASSWORD_FILE / CAIRN_PASSWORD";
-      default -> null;
-    };
   }
 
   /** One line for any failure, without its remedy. */

@@ -1,6 +1,7 @@
 package io.cairn.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cairn.engine.Remedy;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
@@ -85,7 +86,7 @@ public final class ForgetService {
           Pin p = pins.get(s.id());
           if (p != null && p.holdsAt(now)) {
             throw new CairnException(ErrorCode.CONFLICT, "snapshot " + s.id().shortHex() + " is pinned"
-                + (p.until() == null ? "" : " until " + p.until()) + "; 'cairn pin " + s.id().shortHex() + " --remove' first");
+                + (p.until() == null ? "" : " until " + p.until()), Remedy.UNPIN);
           }
           remove.add(s);
           rows.add(row(null, s, false, List.of()));

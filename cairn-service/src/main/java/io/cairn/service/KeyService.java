@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.engine.Remedy;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.crypto.KeyFile;
@@ -63,8 +64,8 @@ public final class KeyService {
     try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
       String full = resolve(repo, idPrefix);
       if (full.equals(repo.keySlot())) {
-        throw new CairnException(ErrorCode.CONFLICT, "key slot " + full.substring(0, 8) + " is the one this password opened;"
-            + " open with another key's password to remove it, or use 'cairn key passwd' to change this password");
+        throw new CairnException(ErrorCode.CONFLICT, "key slot " + full.substring(0, 8) + " is the one this password opened",
+            Remedy.USE_ANOTHER_KEY);
       }
       repo.removeKey(full);
       return new Change(null, full);
@@ -87,7 +88,7 @@ public final class KeyService {
 
   private static String resolve(Repository repo, String prefix) throws IOException {
     List<String> m = repo.keySlots().stream().map(Repository.KeySlot::id).filter(id -> id.startsWith(prefix)).toList();
-    if (m.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + prefix + "; 'cairn key list' shows them");
+    if (m.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + prefix, Remedy.LIST_KEYS);
     if (m.size() > 1) throw new CairnException(ErrorCode.USAGE, "key prefix " + prefix + " is ambiguous; give more digits");
     return m.get(0);
   }

@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.engine.Remedy;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 
@@ -21,8 +22,11 @@ public interface Listener {
   /** A phase of the use case took {@code took} (open, index, walk, write, catalog, ...). */
   default void phase(String name, Duration took) {}
 
-  /** Something the user should know that did not fail the use case (the catalog not updated, ...). */
-  default void warning(String message) {}
+  /**
+   * Something the user should know that did not fail the use case (the catalog not updated, ...), and
+   * what to do about it (null when nothing), for the surface to render.
+   */
+  default void warning(String message, Remedy remedy) {}
 
   /** Counters of a running step, read at any time from any thread; -1 where not known (yet). */
   interface Progress {

@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.engine.Remedy;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
@@ -50,8 +51,8 @@ public final class PinService {
       List<BlobId> ids = repo.pins().keySet().stream().filter(id -> id.toString().startsWith(ref)).toList();
       if (ids.isEmpty() && ref.equals("latest")) ids = List.of(repo.resolve(ref).id());
       if (ids.size() != 1) {
-        throw new CairnException(ids.isEmpty() ? ErrorCode.NOT_FOUND : ErrorCode.USAGE,
-            ids.isEmpty() ? "no pin for snapshot " + ref + " ('cairn pin' lists them)" : "pin prefix " + ref + " is ambiguous");
+        throw ids.isEmpty() ? new CairnException(ErrorCode.NOT_FOUND, "no pin for snapshot " + ref, Remedy.LIST_PINS)
+            : new CairnException(ErrorCode.USAGE, "pin prefix " + ref + " is ambiguous; give more digits");
       }
       repo.removePin(ids.get(0));
       ws.updateCatalog(repo, repository, listener);

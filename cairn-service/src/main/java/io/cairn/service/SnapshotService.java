@@ -2,6 +2,7 @@ package io.cairn.service;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.cairn.engine.Remedy;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
@@ -107,7 +108,7 @@ public final class SnapshotService {
       if (n == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);
       if (n.type() != NodeType.FILE) {
         throw new CairnException(ErrorCode.USAGE, path + " in snapshot " + s.id().shortHex() + " is a " + n.type().label
-            + ", not a file; dump writes one file ('cairn restore SNAP:PATH' restores a folder)");
+            + ", not a file; dump writes one file", Remedy.RESTORE_FOLDER);
       }
       long[] written = {0};
       for (BlobId id : n.content()) {
@@ -119,8 +120,7 @@ public final class SnapshotService {
         } catch (CorruptObjectException | MissingObjectException e) {
           out.flush();
           throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex()
-              + " is damaged at byte " + written[0] + " of " + n.size() + ": " + e.getMessage()
-              + "; 'cairn check --read-data' shows what else it affects", e);
+              + " is damaged at byte " + written[0] + " of " + n.size() + ": " + e.getMessage(), Remedy.CHECK_READ_DATA, e);
         }
       }
       out.flush();

@@ -2,6 +2,7 @@ package io.cairn.service;
 
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.Remedy;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.ObjectStore;
@@ -64,7 +65,8 @@ public final class StoreFactory {
   public ObjectStore open(String location) {
     Path p = localPath(location);
     if (!Files.isDirectory(p)) {
-      throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + p.toAbsolutePath() + " (no such folder)");
+      throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + p.toAbsolutePath() + " (no such folder)",
+          Remedy.CHECK_LOCATION_OR_INIT);
     }
     return new LocalObjectStore(p);
   }

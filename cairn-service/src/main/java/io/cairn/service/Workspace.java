@@ -3,6 +3,7 @@ package io.cairn.service;
 import io.cairn.catalog.Catalog;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.Remedy;
 import io.cairn.engine.crypto.Sealer;
 import io.cairn.engine.repo.Repository;
 import java.io.IOException;
@@ -113,7 +114,7 @@ public final class Workspace {
     try (Catalog c = Catalog.open(settings.catalog(), clock)) {
       c.sync(repo, stores.canonical(location));
     } catch (IOException | RuntimeException | LinkageError e) {
-      listener.warning("catalog not updated (" + Failures.describe(e) + "); 'cairn catalog sync' catches up");
+      listener.warning("catalog not updated (" + Failures.describe(e) + ")", Remedy.CATALOG_SYNC);
     }
     listener.phase("catalog", Duration.ofNanos(System.nanoTime() - t0));
   }

@@ -1,5 +1,6 @@
 package io.cairn.engine.gc;
 
+import io.cairn.engine.Remedy;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.repo.RecordStore;
@@ -107,8 +108,7 @@ public final class Leases {
       if (l.kind() == Lease.Kind.MAINTENANCE && !l.id().equals(h.lease.id())) {
         h.close();
         throw new CairnException(ErrorCode.LOCKED, "repository " + repo.store().location() + " is being maintained: "
-            + l.describe() + ", expires " + l.expires() + " unless renewed; try again later ('cairn unlock --all' removes it"
-            + " if that process is gone)");
+            + l.describe() + ", expires " + l.expires() + " unless renewed", Remedy.WAIT_OR_UNLOCK);
       }
     }
     return h;

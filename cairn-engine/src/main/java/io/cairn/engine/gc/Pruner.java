@@ -1,5 +1,6 @@
 package io.cairn.engine.gc;
 
+import io.cairn.engine.Remedy;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
@@ -279,8 +280,7 @@ public final class Pruner {
 
   private CairnException damaged(Snapshot s, String what) {
     return new CairnException(ErrorCode.DATA_DAMAGED, "snapshot " + s.id().shortHex() + " refers to " + what
-        + ", which no index lists; prune stops rather than delete around damage. Run 'cairn check', then"
-        + " 'cairn repair index' (or 'cairn repair snapshots')");
+        + ", which no index lists; prune stops rather than delete around damage", Remedy.CHECK_THEN_REPAIR);
   }
 
   // ------------------------------------------------------------------ sweep

@@ -1,5 +1,6 @@
 package io.cairn.engine.repo;
 
+import io.cairn.engine.Remedy;
 import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
@@ -131,7 +132,7 @@ public final class Repository implements Closeable, BlobSource {
       sealedConfig = store.get(CONFIG);
     } catch (MissingObjectException e) {
       throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + store.location()
-          + " (no config object); check --repo / CAIRN_REPO, or create one with 'cairn init'");
+          + " (no config object)", Remedy.CHECK_LOCATION_OR_INIT);
     }
     if (sealedConfig.length >= 7 && Arrays.equals(sealedConfig, 0, 5, Sealer.MAGIC, 0, 5) && sealedConfig[6] != Sealer.VERSION) {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", sealedConfig[6] & 0xff,
@@ -161,7 +162,7 @@ public final class Repository implements Closeable, BlobSource {
     if (key == null && unreadable != null) throw unreadable;
     if (key == null) {
       throw new CairnException(ErrorCode.WRONG_PASSWORD, "wrong password for repository " + store.location()
-          + ": none of its " + keys.size() + " key slot(s) opens with it");
+          + ": none of its " + keys.size() + " key slot(s) opens with it", Remedy.CHECK_PASSWORD);
     }
     // the key derivation leaves tens of megabytes of garbage in the old generation
     afterBulkGarbage.run();
@@ -216,7 +217,7 @@ public final class Repository implements Closeable, BlobSource {
   public void removeKey(String id) throws IOException {
     List<KeySlot> slots = keySlots();
     if (slots.stream().noneMatch(k -> k.id().equals(id))) {
-      throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + id + " in " + store.location() + "; 'cairn key list' shows them");
+      throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + id + " in " + store.location(), Remedy.LIST_KEYS);
     }
     if (slots.size() == 1) {
       throw new CairnException(ErrorCode.CONFLICT, "key slot " + id.substring(0, 8) + " is the repository's last key;"
@@ -326,8 +327,7 @@ public final class Repository implements Closeable, BlobSource {
         IndexFormat.decodeInto(o.key(), plain, 0, n, idx, exclude);
         keysRead.add(o.key());
       } catch (CorruptObjectException e) {
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + o.key() + " is damaged: " + e.getMessage()
-            + "; the data is intact in the packs, and 'cairn repair index' rebuilds it from them", e);
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + o.key() + " is damaged: " + e.getMessage(), Remedy.REPAIR_INDEX, e);
       } catch (MissingObjectException e) {
         continue; // removed while listing
       }
@@ -341,8 +341,7 @@ public final class Repository implements Closeable, BlobSource {
     try {
       return IndexFormat.decode(key, sealer.open(key, 'I', store.get(key)));
     } catch (CorruptObjectException e) {
-      throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + key + " is damaged: " + e.getMessage()
-          + "; the data is intact in the packs, and 'cairn repair index' rebuilds the index from them", e);
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "index object " + key + " is damaged: " + e.getMessage(), Remedy.REPAIR_INDEX, e);
     }
   }
 
@@ -355,8 +354,7 @@ public final class Repository implements Closeable, BlobSource {
   public List<GarbagePlan> garbagePlans() throws IOException {
     List<GarbagePlan> out = new ArrayList<>();
     for (var r : records(GarbagePlan.RECORDS).list((key, e) -> {
-      throw new CairnException(ErrorCode.DATA_DAMAGED, "garbage plan " + key + " is damaged: " + e.getMessage()
-          + "; remove it ('cairn unlock --all' does not), then run 'cairn check'", e);
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "garbage plan " + key + " is damaged: " + e.getMessage(), Remedy.REMOVE_GARBAGE_PLAN, e);
     })) {
       out.add(r.value());
     }
@@ -553,8 +551,7 @@ public final class Repository implements Closeable, BlobSource {
   public Map<BlobId, Pin> pins() throws IOException {
     Map<BlobId, Pin> out = new LinkedHashMap<>();
     for (var r : records(Pin.RECORDS).list((key, e) -> {
-      throw new CairnException(ErrorCode.DATA_DAMAGED, "pin " + key + " is damaged: " + e.getMessage()
-          + "; pin the snapshot again to replace it", e);
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "pin " + key + " is damaged: " + e.getMessage(), Remedy.PIN_AGAIN, e);
     })) {
       out.put(BlobId.fromHex(r.value().snapshot()), r.value());
     }
