@@ -4,6 +4,7 @@ import io.cairn.engine.Remedy;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.crypto.KeyFile;
+import io.cairn.engine.repo.KeySlots;
 import io.cairn.engine.repo.Repository;
 import java.io.IOException;
 import java.time.Instant;
@@ -42,7 +43,7 @@ public final class KeyService {
   public List<Slot> list(String repository) throws IOException {
     try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
       List<Slot> out = new ArrayList<>();
-      for (Repository.KeySlot k : repo.keySlots()) {
+      for (KeySlots.Slot k : repo.keySlots()) {
         out.add(new Slot(k.id(), k.id().equals(repo.keySlot()), k.key().created(), k.key().host(), k.key().username(),
             k.key().kdf() + " m=" + k.key().memoryKiB() + "KiB t=" + k.key().iterations() + " p=" + k.key().parallelism()));
       }
@@ -87,7 +88,7 @@ public final class KeyService {
   }
 
   private static String resolve(Repository repo, String prefix) throws IOException {
-    List<String> m = repo.keySlots().stream().map(Repository.KeySlot::id).filter(id -> id.startsWith(prefix)).toList();
+    List<String> m = repo.keySlots().stream().map(KeySlots.Slot::id).filter(id -> id.startsWith(prefix)).toList();
     if (m.isEmpty()) throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + prefix, Remedy.LIST_KEYS);
     if (m.size() > 1) throw new CairnException(ErrorCode.USAGE, "key prefix " + prefix + " is ambiguous; give more digits");
     return m.get(0);

@@ -51,6 +51,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Object layout (docs/repository-format.md): {@code config}, {@code keys/<id>},
  * {@code data/<2 hex>/<pack id>}, {@code index/<id>}, {@code snapshots/<id>}. A repository plus
  * one of its passwords is all it takes to list and restore everything in it.
+ *
+ * <p>The parts live apart: key slots and opening in {@link KeySlots}; every kind of typed record
+ * (snapshots, pins, check records, garbage plans, leases) in one {@link RecordStore}; blob decoding
+ * in {@link BlobReader}s borrowed from here; this class is a {@link BlobSource} for restores.
  */
 public final class Repository implements Closeable, BlobSource {
   public static final String CONFIG = "config";
@@ -94,7 +98,8 @@ public final class Repository implements Closeable, BlobSource {
   public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
       KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
     Sealer.warmUp();
-    if (store.stat(CONFIG).isPresent() || !store.list("keys/").isEmpty()) {
+    KeySlots slots = new KeySlots(store);
+    if (store.stat(CONFIG).isPresent() || !slots.isEmpty()) {
       throw new CairnException(ErrorCode.CONFLICT, "a repository already exists at " + store.location());
     }
     MasterKey key = MasterKey.generate(RANDOM);
@@ -102,10 +107,9 @@ public final class Repository implements Closeable, BlobSource {
     byte[] rid = new byte[16];
     RANDOM.nextBytes(rid);
     RepoConfig cfg = new RepoConfig(RepoConfig.VERSION, HexFormat.of().formatHex(rid), now, chunker, packSize, level);
-    KeyFile kf = KeyFile.create(key, password, kdf, RANDOM, now, hostname(), System.getProperty("user.name"));
     Sealer s = new Sealer(key, RANDOM);
     // key first, then config: a location without config is not (yet) a repository
-    store.put("keys/" + randomHex(), kf.toJson());
+    slots.add(key, password, kdf, now);
     byte[] sealed = s.seal('C', Json.MAPPER.writeValueAsBytes(cfg));
     store.put(CONFIG, sealed, 0, sealed.length, false);
     return new Repository(store, cfg, key, clock);
@@ -138,32 +142,8 @@ public final class Repository implements Closeable, BlobSource {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", sealedConfig[6] & 0xff,
           Sealer.VERSION);
     }
-    List<ObjectInfo> keys = store.list("keys/");
-    if (keys.isEmpty()) {
-      throw new CairnException(ErrorCode.DATA_DAMAGED, "repository " + store.location() + " has no key slots (keys/ is empty)");
-    }
-    MasterKey key = null;
-    String slot = null;
-    CairnException unreadable = null;
-    for (ObjectInfo k : keys) {
-      KeyFile kf;
-      try {
-        kf = KeyFile.parse(k.key(), store.get(k.key()));
-      } catch (CairnException e) {
-        unreadable = e; // a slot of a newer format, or damaged: another slot may still open
-        continue;
-      }
-      key = kf.open(password);
-      if (key != null) {
-        slot = k.key().substring("keys/".length());
-        break;
-      }
-    }
-    if (key == null && unreadable != null) throw unreadable;
-    if (key == null) {
-      throw new CairnException(ErrorCode.WRONG_PASSWORD, "wrong password for repository " + store.location()
-          + ": none of its " + keys.size() + " key slot(s) opens with it", Remedy.CHECK_PASSWORD);
-    }
+    KeySlots.Opened opened = new KeySlots(store).open(password);
+    MasterKey key = opened.key();
     // the key derivation leaves tens of megabytes of garbage in the old generation
     afterBulkGarbage.run();
     Sealer s = new Sealer(key, RANDOM);
@@ -179,51 +159,24 @@ public final class Repository implements Closeable, BlobSource {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", cfg.version(), RepoConfig.VERSION);
     }
     Repository r = new Repository(store, cfg, key, clock);
-    r.keySlot = slot;
+    r.keySlot = opened.slot();
     r.afterBulkGarbage = afterBulkGarbage;
     return r;
   }
 
-  /** A key slot and its id (the name of its object under {@code keys/}). */
-  public record KeySlot(String id, KeyFile key) {}
-
-  /** Every key slot that can be read. */
-  public List<KeySlot> keySlots() throws IOException {
-    List<KeySlot> out = new ArrayList<>();
-    for (ObjectInfo o : store.list("keys/")) {
-      try {
-        out.add(new KeySlot(o.key().substring("keys/".length()), KeyFile.parse(o.key(), store.get(o.key()))));
-      } catch (MissingObjectException gone) {
-        // removed while listing
-      }
-    }
-    out.sort(Comparator.comparing((KeySlot k) -> k.key().created()).thenComparing(KeySlot::id));
-    return out;
+  /** The key slots (see {@link KeySlots}). */
+  public List<KeySlots.Slot> keySlots() throws IOException {
+    return new KeySlots(store).list();
   }
 
-  /**
-   * Adds a key slot that opens the repository with {@code password}; returns its id. The slot is
-   * written whole and atomically, so a crash leaves either no new slot or a working one.
-   */
+  /** Adds a key slot that opens this repository with {@code password}; returns its id. */
   public String addKey(char[] password, KeyFile.KdfParams kdf) throws IOException {
-    KeyFile kf = KeyFile.create(sealer.masterKey(), password, kdf, RANDOM, clock.instant(), hostname(),
-        System.getProperty("user.name"));
-    String id = randomHex();
-    store.put("keys/" + id, kf.toJson(), 0, kf.toJson().length, true);
-    return id;
+    return new KeySlots(store).add(sealer.masterKey(), password, kdf, clock.instant());
   }
 
-  /** Removes a key slot; the last one cannot go (the repository would be unreadable forever). */
+  /** Removes a key slot; the last one cannot go. */
   public void removeKey(String id) throws IOException {
-    List<KeySlot> slots = keySlots();
-    if (slots.stream().noneMatch(k -> k.id().equals(id))) {
-      throw new CairnException(ErrorCode.NOT_FOUND, "no key slot " + id + " in " + store.location(), Remedy.LIST_KEYS);
-    }
-    if (slots.size() == 1) {
-      throw new CairnException(ErrorCode.CONFLICT, "key slot " + id.substring(0, 8) + " is the repository's last key;"
-          + " removing it would make the repository unreadable forever. Add another key first");
-    }
-    store.delete("keys/" + id);
+    new KeySlots(store).remove(id);
   }
 
   /** The id of the key slot that opened this repository (null right after init). */
@@ -258,12 +211,6 @@ public final class Repository implements Closeable, BlobSource {
 
   public static BlobId packIdOf(String key) {
     return BlobId.fromHex(key.substring(key.lastIndexOf('/') + 1));
-  }
-
-  static String randomHex() {
-    byte[] b = new byte[32];
-    RANDOM.nextBytes(b);
-    return HexFormat.of().formatHex(b);
   }
 
   /** This machine's name as recorded in snapshots: $HOSTNAME, else the resolver's name. */
