@@ -2,7 +2,7 @@ package io.cairn.service;
 
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
-import io.cairn.engine.backup.BackupProgress;
+import io.cairn.engine.Progress;
 import io.cairn.engine.backup.StreamCapture;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
@@ -60,9 +60,9 @@ public final class BackupService {
         .map(s -> new StreamCapture.NamedStream(s.name(), s.channel())).toList();
     try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
       timer.phase("open");
-      BackupProgress p = new BackupProgress();
-      listener.started("backup", Listener.Progress.of(p.filesDone::get, () -> req.streams().size(), p.bytesDone::get, () -> -1,
-          p.errors::get));
+      Progress p = new Progress();
+      p.itemsTotal.set(req.streams().size());
+      listener.started("backup", Listener.Progress.of(p));
       Backup.Result r;
       try {
         r = new StreamCapture(repo, req.tags(), req.host(), p).run(streams);
@@ -83,11 +83,9 @@ public final class BackupService {
     // CPU and gained an initial backup nothing, its chunks being large and many
     try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
       timer.phase("open");
-      BackupProgress p = new BackupProgress();
-      AtomicLong total = new AtomicLong(-1);
-      Listener.Progress view = Listener.Progress.of(p.filesDone::get, () -> -1, p.bytesDone::get, total::get, p.errors::get);
-      if (req.estimate()) Thread.ofPlatform().daemon().name("cairn-scan").start(() -> total.set(scan(req.paths())));
-      listener.started("backup", view);
+      Progress p = new Progress();
+      if (req.estimate()) Thread.ofPlatform().daemon().name("cairn-scan").start(() -> p.bytesTotal.set(scan(req.paths())));
+      listener.started("backup", Listener.Progress.of(p));
       Backup.Result r;
       try {
         r = new Backup(repo, opt, p).run();

@@ -41,7 +41,17 @@ public interface Listener {
 
     long errors();
 
-    /** A view of counters kept elsewhere (the engine's). */
+    /** A view of the engine's counters; a total of 0 reads as not known (-1). */
+    static Progress of(io.cairn.engine.Progress p) {
+      return of(p.itemsDone::get, () -> unknownIfZero(p.itemsTotal.get()), p.bytesDone::get,
+          () -> unknownIfZero(p.bytesTotal.get()), p.errors::get);
+    }
+
+    private static long unknownIfZero(long n) {
+      return n == 0 ? -1 : n;
+    }
+
+    /** A view of counters kept elsewhere. */
     static Progress of(LongSupplier itemsDone, LongSupplier itemsTotal, LongSupplier bytesDone, LongSupplier bytesTotal,
         LongSupplier errors) {
       return new Progress() {

@@ -1,5 +1,6 @@
 package io.cairn.service;
 
+import io.cairn.engine.Progress;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.restore.RestoreOptions;
 import io.cairn.engine.restore.Restorer;
@@ -45,12 +46,12 @@ public final class RestoreService {
       timer.phase("open");
       Snapshot s = repo.resolve(req.snapshot());
       int threads = req.threads() > 0 ? req.threads() : ws.settings().threads();
+      Progress progress = new Progress();
       Restorer r = new Restorer(repo, new RestoreOptions(req.target(), req.includes(), req.excludes(), req.dryRun(),
-          req.overwrite(), threads));
+          req.overwrite(), threads), progress);
       Restorer.Result res;
       if (!req.dryRun()) {
-        listener.started("restore", Listener.Progress.of(r.filesDone::get, r.filesTotal::get, r.bytesDone::get, r.bytesTotal::get,
-            () -> 0));
+        listener.started("restore", Listener.Progress.of(progress));
       }
       try {
         res = r.run(s, req.subpath());

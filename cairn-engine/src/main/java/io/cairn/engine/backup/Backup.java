@@ -1,6 +1,7 @@
 package io.cairn.engine.backup;
 
 import io.cairn.engine.BlobId;
+import io.cairn.engine.Progress;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.chunk.ChunkReader;
@@ -65,7 +66,7 @@ public final class Backup {
   private static final Object EOF = new Object();
   private final Repository repo;
   private final BackupOptions opt;
-  private final BackupProgress progress;
+  private final Progress progress;
   private final FastCdc cdc;
   private final PosixFs fs = new PosixFs();
   private final Excludes excludes;
@@ -94,10 +95,10 @@ public final class Backup {
   private final AtomicLong nUnmodified = new AtomicLong();
   private final AtomicLong bytesTotal = new AtomicLong();
 
-  public Backup(Repository repo, BackupOptions opt, BackupProgress progress) {
+  public Backup(Repository repo, BackupOptions opt, Progress progress) {
     this.repo = repo;
     this.opt = opt;
-    this.progress = progress == null ? new BackupProgress() : progress;
+    this.progress = progress == null ? new Progress() : progress;
     this.cdc = repo.chunker();
     this.excludes = new Excludes(opt.excludes());
     this.chunks = new ArrayBlockingQueue<>(opt.workers() + 1);
@@ -304,7 +305,6 @@ public final class Backup {
       job.childDone();
       return;
     }
-    progress.current = p.toString();
     switch (n.type()) {
       case DIR -> {
         nDirs.incrementAndGet();
@@ -324,7 +324,7 @@ public final class Backup {
         bytesTotal.addAndGet(n.size());
         if (prev != null && unchanged(prev, n)) {
           nUnmodified.incrementAndGet();
-          progress.filesDone.incrementAndGet();
+          progress.itemsDone.incrementAndGet();
           progress.bytesDone.addAndGet(n.size());
           job.set(slot, n.withContent(prev.content()));
           return;
@@ -462,7 +462,7 @@ public final class Backup {
 
     void chunkDone() {
       if (pending.decrementAndGet() != 0) return;
-      progress.filesDone.incrementAndGet();
+      progress.itemsDone.incrementAndGet();
       if (dropped) {
         dir.childDone();
         return;
@@ -576,7 +576,6 @@ public final class Backup {
   }
 
   private void readFile(FileJob f) throws InterruptedException {
-    progress.current = f.path.toString();
     long total = 0;
     byte[] small = null; // a small file's bytes, stored by this thread once the file is closed
     try (FileChannel ch = FileChannel.open(f.path, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {

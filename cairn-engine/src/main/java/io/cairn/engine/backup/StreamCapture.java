@@ -1,6 +1,7 @@
 package io.cairn.engine.backup;
 
 import io.cairn.engine.BlobId;
+import io.cairn.engine.Progress;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.chunk.ChunkReader;
@@ -48,15 +49,15 @@ public final class StreamCapture {
   }
 
   private final Repository repo;
-  private final BackupProgress progress;
+  private final Progress progress;
   private final List<String> tags;
   private final String host;
 
-  public StreamCapture(Repository repo, List<String> tags, String host, BackupProgress progress) {
+  public StreamCapture(Repository repo, List<String> tags, String host, Progress progress) {
     this.repo = repo;
     this.tags = List.copyOf(tags);
     this.host = host != null ? host : Repository.hostname();
-    this.progress = progress == null ? new BackupProgress() : progress;
+    this.progress = progress == null ? new Progress() : progress;
   }
 
   /** Reads every stream to its end, in order, and writes the snapshot that holds them. */
@@ -132,7 +133,7 @@ public final class StreamCapture {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("capture of " + s.name() + " interrupted");
     }
-    progress.filesDone.incrementAndGet();
+    progress.itemsDone.incrementAndGet();
     long nanos = time.getEpochSecond() * 1_000_000_000L + time.getNano();
     String name = new String(s.name().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     return new Node(name, NodeType.FILE, 0600, uid(), gid(), System.getProperty("user.name"), null, nanos, nanos, 0, 0, 1,

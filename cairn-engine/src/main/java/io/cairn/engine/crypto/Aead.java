@@ -1,7 +1,6 @@
 package io.cairn.engine.crypto;
 
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;

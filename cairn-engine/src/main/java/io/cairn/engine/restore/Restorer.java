@@ -4,6 +4,7 @@ import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.Json;
+import io.cairn.engine.Progress;
 import io.cairn.engine.Zeros;
 import io.cairn.engine.fs.Glob;
 import io.cairn.engine.fs.IoSlices;
@@ -60,38 +61,51 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Restorer {
   public static final String MARKER = ".cairn-restore-in-progress";
   private static final int RANGE_CHUNKS = 8;
-
-  private final BlobSource source;
-  private final RestoreOptions opt;
-  private final List<Glob> includes = new ArrayList<>();
-  private final List<Glob> excludes = new ArrayList<>();
-  private final Map<String, Path> hardlinks = new HashMap<>();
-  private final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
-  private final List<Map.Entry<Path, Path>> links = new ArrayList<>();
-  private final Set<BlobId> zeroBlobs = ConcurrentHashMap.newKeySet();
   /** Blobs of at least this size, once written whole (no holes), are remembered for {@link #copyAgain}. */
   private static final int COPY_MIN = 64 * 1024;
   /** At most this many (10-20 MB with their paths), whatever the restore's size; later ones are decoded each time. */
   private static final int COPY_MAX_ENTRIES = 65_536;
-  private final Map<BlobId, Written> written = new ConcurrentHashMap<>();
+  /** Files of one blob range restored together, up to this many or this many bytes: one task, not one each. */
+  private static final int BATCH_FILES = 32;
+  private static final long BATCH_BYTES = 4L << 20;
+  private static final int SPARSE_BLOCK = 64 * 1024;
 
-  /** Where a blob's bytes were first written and verified. */
-  record Written(Path file, long offset) {}
+  // what it restores, from where, and how
+  private final BlobSource source;
+  private final RestoreOptions opt;
+  private final List<Glob> includes = new ArrayList<>();
+  private final List<Glob> excludes = new ArrayList<>();
+
+  // what it learns on the way (filled by the walk and the workers)
+  private final Map<String, Path> hardlinks = new HashMap<>();
+  private final List<Map.Entry<Path, Node>> dirs = new ArrayList<>();
+  private final List<Map.Entry<Path, Path>> links = new ArrayList<>();
+  private final Set<BlobId> zeroBlobs = ConcurrentHashMap.newKeySet();
+  private final Map<BlobId, Written> written = new ConcurrentHashMap<>();
   private final Map<String, String> damaged = new ConcurrentHashMap<>();
   private final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+
+  // counters: files and bytes so far and in all, read by whoever watches (see {@link Progress})
+  private final Progress progress;
+  private final AtomicLong filesSkipped = new AtomicLong();
+  /** Blobs copied from where this restore had already written them, instead of decoded again. */
+  private final AtomicLong blobsCopied = new AtomicLong();
+  private final AtomicLong dirCount = new AtomicLong();
+  private final AtomicLong otherCount = new AtomicLong();
+
+  // the run's state (one run per Restorer)
   private ExecutorService pool;
   private Semaphore inflight;
   private volatile Throwable failure;
+  /** True when the target was new or empty: nothing can be in the way, so no path is checked first. */
+  private boolean fresh;
+  /** The mode of a file this restore creates in a fresh target, -1 when not known (see {@link #prepareTarget}). */
+  private int newFileMode = -1;
+  private List<OneRange> batch = new ArrayList<>();
+  private long batchBytes;
 
-  public final AtomicLong filesDone = new AtomicLong();
-  public final AtomicLong filesSkipped = new AtomicLong();
-  public final AtomicLong bytesDone = new AtomicLong();
-  /** Blobs copied from where this restore had already written them, instead of decoded again. */
-  public final AtomicLong blobsCopied = new AtomicLong();
-  public final AtomicLong filesTotal = new AtomicLong();
-  public final AtomicLong bytesTotal = new AtomicLong();
-  private final AtomicLong dirCount = new AtomicLong();
-  private final AtomicLong otherCount = new AtomicLong();
+  /** Where a blob's bytes were first written and verified. */
+  record Written(Path file, long offset) {}
 
   /**
    * The outcome. {@code damaged} maps each file that could not be restored fully to the reason;
@@ -100,11 +114,17 @@ public final class Restorer {
   public record Result(long files, long dirs, long others, long bytes, long skippedComplete, Map<String, String> damaged,
       List<String> warnings, boolean dryRun) {}
 
-  public Restorer(BlobSource source, RestoreOptions opt) {
+  public Restorer(BlobSource source, RestoreOptions opt, Progress progress) {
     this.source = source;
+    this.progress = progress == null ? new Progress() : progress;
     this.opt = opt;
     for (String g : opt.includes()) includes.add(matcher(g));
     for (String g : opt.excludes()) excludes.add(matcher(g));
+  }
+
+  /** How many blobs were copied from a file this restore had written, instead of decoded again. */
+  public long blobsCopied() {
+    return blobsCopied.get();
   }
 
   private static Glob matcher(String glob) {
@@ -162,7 +182,7 @@ public final class Restorer {
       for (Map.Entry<Path, Path> l : links) {
         if (!fresh) deleteIfPresent(l.getKey());
         Files.createLink(l.getKey(), l.getValue());
-        filesDone.incrementAndGet();
+        progress.itemsDone.incrementAndGet();
       }
       for (int i = dirs.size() - 1; i >= 0; i--) {
         Map.Entry<Path, Node> d = dirs.get(i);
@@ -174,12 +194,10 @@ public final class Restorer {
       }
       Files.deleteIfExists(target.resolve(MARKER));
     }
-    return new Result(filesTotal.get(), dirCount.get(), otherCount.get(), bytesTotal.get(), filesSkipped.get(),
+    return new Result(progress.itemsTotal.get(), dirCount.get(), otherCount.get(), progress.bytesTotal.get(), filesSkipped.get(),
         new TreeMap<>(damaged), List.copyOf(warnings), opt.dryRun());
   }
 
-  /** True when the target was new or empty: nothing can be in the way, so no path is checked first. */
-  private boolean fresh;
 
   private void prepareTarget(Path target, Snapshot snap) throws IOException {
     Path marker = target.resolve(MARKER);
@@ -219,8 +237,6 @@ public final class Restorer {
     }
   }
 
-  /** The mode of a file this restore creates in a fresh target, -1 when not known (see {@link #prepareTarget}). */
-  private int newFileMode = -1;
 
   private boolean excluded(String snapPath) {
     if (excludes.isEmpty()) return false;
@@ -326,8 +342,8 @@ public final class Restorer {
   }
 
   private void restoreFile(Node n, Path p, String snapPath) throws IOException, InterruptedException {
-    filesTotal.incrementAndGet();
-    bytesTotal.addAndGet(n.size());
+    progress.itemsTotal.incrementAndGet();
+    progress.bytesTotal.addAndGet(n.size());
     if (opt.dryRun()) return;
     String linkKey = n.links() > 1 ? n.device() + ":" + n.inode() : null;
     if (linkKey != null) {
@@ -344,8 +360,8 @@ public final class Restorer {
       var a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (a.size() == n.size() && PosixFs.nanos(a.lastModifiedTime()) == n.mtimeNanos()) {
         filesSkipped.incrementAndGet();
-        filesDone.incrementAndGet();
-        bytesDone.addAndGet(n.size());
+        progress.itemsDone.incrementAndGet();
+        progress.bytesDone.addAndGet(n.size());
         return;
       }
     } else {
@@ -404,13 +420,9 @@ public final class Restorer {
    * Files of one range are handed to the pool this many at a time, or fewer once they add up to
    * {@link #BATCH_BYTES} (so a larger one goes with few others, or alone).
    */
-  private static final int BATCH_FILES = 32;
-  private static final long BATCH_BYTES = 4L << 20;
 
   private record OneRange(Node n, Path p, String snapPath, MemIndex.Location[] locs, long[] offs) {}
 
-  private List<OneRange> batch = new ArrayList<>();
-  private long batchBytes;
 
   /** Hands the files of one range collected so far to the pool as one task (walk thread only). */
   private void flushBatch() throws InterruptedException {
@@ -441,7 +453,6 @@ public final class Restorer {
     if (n.size() > 0 && ch.size() < n.size()) ch.write(ByteBuffer.wrap(new byte[1]), n.size() - 1);
   }
 
-  private static final int SPARSE_BLOCK = 64 * 1024;
 
   /**
    * Writes blobs {@code [from, to)} of a file at their offsets; true when the last of them was written
@@ -455,7 +466,7 @@ public final class Restorer {
       BlobId id = locs[i].entry().id();
       long len = offsets[i + 1] - offsets[i];
       if (zeroBlobs.contains(id)) {
-        bytesDone.addAndGet(len);
+        progress.bytesDone.addAndGet(len);
         continue;
       }
       long at = offsets[i];
@@ -463,7 +474,7 @@ public final class Restorer {
         Written w = written.get(id);
         if (w != null && copyAgain(w, ch, at, len)) {
           blobsCopied.incrementAndGet();
-          bytesDone.addAndGet(len);
+          progress.bytesDone.addAndGet(len);
           endWritten = true; // the first copy was written whole
           continue;
         }
@@ -490,7 +501,7 @@ public final class Restorer {
         written.putIfAbsent(id, new Written(p, at)); // only now: its bytes are all written and verified
       }
       endWritten = dense[0] == len;
-      bytesDone.addAndGet(len);
+      progress.bytesDone.addAndGet(len);
     }
     return endWritten;
   }
@@ -546,7 +557,7 @@ public final class Restorer {
   private void finishFile(Node n, Path p, String snapPath) {
     if (damaged.containsKey(Node.display(snapPath))) {
       // no metadata (above all no mtime) on a damaged file, so a later restore does not take it as complete
-      filesDone.incrementAndGet();
+      progress.itemsDone.incrementAndGet();
       return;
     }
     try {
@@ -555,6 +566,6 @@ public final class Restorer {
     } catch (IOException e) {
       warnings.add(p + ": metadata not fully restored: " + e.getMessage());
     }
-    filesDone.incrementAndGet();
+    progress.itemsDone.incrementAndGet();
   }
 }

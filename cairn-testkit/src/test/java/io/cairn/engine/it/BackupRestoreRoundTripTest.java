@@ -96,13 +96,12 @@ class BackupRestoreRoundTripTest {
     Snapshot s = Repos.backup(repo, src);
     Path out = tmp.resolve("out");
     // one thread: a.bin is complete before b.bin starts, so every repeated blob can be copied
-    Restorer restorer = new Restorer(repo, new RestoreOptions(out, List.of(),
-        List.of(), false, false, 1));
+    Restorer restorer = new Restorer(repo, new RestoreOptions(out, List.of(), List.of(), false, false, 1), null);
     Restorer.Result r = restorer.run(s, "");
     assertThat(r.damaged()).isEmpty();
     Path back = Repos.restored(out, src);
     assertThat(TreeComparator.compare(src, back)).isEmpty();
-    assertThat(restorer.blobsCopied.get()).as("blobs of b.bin copied from a.bin").isGreaterThanOrEqualTo(6);
+    assertThat(restorer.blobsCopied()).as("blobs of b.bin copied from a.bin").isGreaterThanOrEqualTo(6);
     long holes = TreeComparator.allocated(back.resolve("c.bin"));
     assertThat(holes).isLessThan(5L << 19); // c.bin keeps most of its 1 MiB hole
     assertThat(TreeComparator.allocated(back.resolve("d.bin"))).isLessThanOrEqualTo(holes + 64 * 1024);

@@ -37,7 +37,7 @@ final class Repos {
   }
 
   static Restorer.Result restore(Repository r, Snapshot s, Path target) throws IOException {
-    return new Restorer(r, new RestoreOptions(target, List.of(), List.of(), false, false, 2)).run(s, "");
+    return new Restorer(r, new RestoreOptions(target, List.of(), List.of(), false, false, 2), null).run(s, "");
   }
 
   /** Where a restore of {@code src} lands under {@code target}. */
