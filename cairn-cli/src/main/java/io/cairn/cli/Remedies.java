@@ -21,6 +21,7 @@ final class Remedies {
       case UNPIN -> "'cairn pin SNAP --remove' first";
       case LIST_PINS -> "'cairn pin' lists them";
       case RESTORE_FOLDER -> "'cairn restore SNAP:PATH' restores a folder";
+      case NAME_CATALOG -> "name one with --catalog or CAIRN_CATALOG (an SQLite file or a jdbc:postgresql: URL)";
       case CATALOG_SYNC -> "'cairn catalog sync' brings it up to date";
       case CATALOG_REBUILD -> "it holds nothing that the repositories do not: delete it and run 'cairn catalog rebuild --repo ...'";
       case CATALOG_UNREACHABLE -> "check that PostgreSQL runs there, or use the local catalog (unset CAIRN_CATALOG)";

@@ -33,6 +33,8 @@ public enum Remedy {
   LIST_PINS,
   /** The path is a folder where a file was expected: restore it instead. */
   RESTORE_FOLDER,
+  /** The catalog is off where one is needed: name one. */
+  NAME_CATALOG,
   /** The catalog does not know a point: bring it up to date. */
   CATALOG_SYNC,
   /** The catalog is damaged: it holds nothing the repositories do not; delete it and rebuild. */

@@ -99,7 +99,7 @@ public final class Workspace {
   /** Opens the catalog; fails when it is off (for use cases that are about the catalog). */
   public Catalog catalog() {
     if (settings.catalog() == null) {
-      throw new CairnException(ErrorCode.USAGE, "the catalog is off; name one (an SQLite file or a jdbc:postgresql: URL)");
+      throw new CairnException(ErrorCode.USAGE, "the catalog is off", Remedy.NAME_CATALOG);
     }
     return Catalog.open(settings.catalog(), clock);
   }
