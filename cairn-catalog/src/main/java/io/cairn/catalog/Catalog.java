@@ -96,7 +96,7 @@ public final class Catalog implements AutoCloseable {
       int snapshots) {}
 
   public List<RepositoryRow> repositories() {
-    return db.tx(h -> h.createQuery("SELECT id, location, role, tier, added_ms, last_sync_ms, last_sync_status, snapshot_count"
+    return db.read(h -> h.createQuery("SELECT id, location, role, tier, added_ms, last_sync_ms, last_sync_status, snapshot_count"
             + " FROM repositories ORDER BY location")
         .map((rs, ctx) -> new RepositoryRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
             Instant.ofEpochMilli(rs.getLong(5)), rs.getObject(6) == null ? null : Instant.ofEpochMilli(rs.getLong(6)), rs.getString(7),

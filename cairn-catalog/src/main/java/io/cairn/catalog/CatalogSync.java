@@ -47,7 +47,7 @@ final class CatalogSync {
     Instant now = db.clock.instant();
     Set<String> present = new HashSet<>();
     for (Snapshot s : snaps) present.add(s.id().toString());
-    Set<String> known = new HashSet<>(db.tx(h -> h.createQuery("SELECT snapshot_id FROM copies WHERE repository_id = :r")
+    Set<String> known = new HashSet<>(db.read(h -> h.createQuery("SELECT snapshot_id FROM copies WHERE repository_id = :r")
         .bind("r", rid).mapTo(String.class).list()));
     int[] counts = new int[3];
     long[] files = new long[1];
@@ -65,13 +65,16 @@ final class CatalogSync {
       if (known.contains(s.id().toString())) continue;
       // one transaction per snapshot: a sync stopped part-way keeps what it finished
       db.tx(h -> {
+        trees.beginAttempt(); // a retried transaction starts from what the catalog really holds
         ingestSnapshot(h, trees, rid, s, now);
         return null;
       });
+      trees.committed();
       counts[0]++;
     }
     files[0] = trees.files;
     db.tx(h -> {
+      counts[1] = 0; // counted again if the transaction is tried again
       for (String gone : known) {
         if (present.contains(gone)) continue;
         removeCopy(h, rid, gone);
@@ -162,10 +165,12 @@ final class CatalogSync {
     String key = h.createQuery("SELECT point_key FROM copies WHERE repository_id = :r AND snapshot_id = :s").bind("r", rid)
         .bind("s", snapshot).mapTo(String.class).findOne().orElse(null);
     h.createUpdate("DELETE FROM copies WHERE repository_id = :r AND snapshot_id = :s").bind("r", rid).bind("s", snapshot).execute();
-    if (key != null && h.createQuery("SELECT count(*) FROM copies WHERE point_key = :k").bind("k", key).mapTo(Integer.class).one() == 0) {
-      h.createUpdate("DELETE FROM point_tags WHERE point_key = :k").bind("k", key).execute();
-      h.createUpdate("DELETE FROM points WHERE point_key = :k").bind("k", key).execute();
-    }
+    if (key == null) return;
+    // the point goes with its last copy; a sync adding a copy of it beside this one keeps it (or, when
+    // this delete comes first, fails on the foreign key and is tried again, inserting the point anew)
+    String noCopy = " AND NOT EXISTS (SELECT 1 FROM copies WHERE point_key = :k)";
+    h.createUpdate("DELETE FROM point_tags WHERE point_key = :k" + noCopy).bind("k", key).execute();
+    h.createUpdate("DELETE FROM points WHERE point_key = :k" + noCopy).bind("k", key).execute();
   }
 
   /** The logical identity of a capture: the same in every repository that holds a copy. */
@@ -185,9 +190,37 @@ final class CatalogSync {
     long files;
     int treesAdded;
 
+    /** Trees added to {@code known} by the transaction now running, and the counters before it. */
+    private final List<BlobId> attempt = new ArrayList<>();
+    private long filesBefore;
+    private int treesBefore;
+    private boolean open;
+
     TreeIngest(Repository repo, String rid) {
       this.repo = repo;
       this.rid = rid;
+    }
+
+    /** Starts a transaction's work, first undoing what an attempt rolled back had cached. */
+    void beginAttempt() {
+      if (open) {
+        for (BlobId t : attempt) known.remove(t);
+        files = filesBefore;
+        treesAdded = treesBefore;
+      }
+      attempt.clear();
+      filesBefore = files;
+      treesBefore = treesAdded;
+      open = true;
+    }
+
+    void committed() {
+      attempt.clear();
+      open = false;
+    }
+
+    private void remember(BlobId tree, Long no) {
+      if (known.put(tree, no) == null) attempt.add(tree);
     }
 
     Long ingest(Handle h, BlobId tree) {
@@ -196,7 +229,7 @@ final class CatalogSync {
       no = h.createQuery("SELECT tree_no FROM trees WHERE repository_id = :r AND tree_id = :t").bind("r", rid)
           .bind("t", tree.toString()).mapTo(Long.class).findOne().orElse(null);
       if (no != null) {
-        known.put(tree, no);
+        remember(tree, no);
         return no;
       }
       List<Node> nodes;
@@ -214,7 +247,7 @@ final class CatalogSync {
       if (no == null) { // indexed by a sync beside this one meanwhile, entries and all (its transaction committed)
         no = h.createQuery("SELECT tree_no FROM trees WHERE repository_id = :r AND tree_id = :t").bind("r", rid)
             .bind("t", tree.toString()).mapTo(Long.class).one();
-        known.put(tree, no);
+        remember(tree, no);
         return no;
       }
       PreparedBatch b = h.prepareBatch("INSERT INTO entries (tree_no, name, type, size, mtime_ms, content_id, subtree_no)"
@@ -231,7 +264,7 @@ final class CatalogSync {
       }
       if (b.size() > 0) b.execute();
       treesAdded++;
-      known.put(tree, no);
+      remember(tree, no);
       return no;
     }
 
@@ -248,7 +281,7 @@ final class CatalogSync {
     Map<String, Snapshot> inRepo = new HashMap<>();
     for (Snapshot s : repo.snapshots()) inRepo.put(s.id().toString(), s);
     Map<String, String[]> inCat = new HashMap<>();
-    db.tx(h -> h.createQuery("SELECT c.snapshot_id, c.point_key, c.tags FROM copies c WHERE c.repository_id = :r").bind("r", rid)
+    db.read(h -> h.createQuery("SELECT c.snapshot_id, c.point_key, c.tags FROM copies c WHERE c.repository_id = :r").bind("r", rid)
         .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)}).list())
         .forEach(r -> inCat.put(r[0], r));
     List<String> gone = new ArrayList<>();

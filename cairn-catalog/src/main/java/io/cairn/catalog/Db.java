@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.cairn.engine.Json;
 import java.security.MessageDigest;
+import java.sql.SQLException;
 import java.security.NoSuchAlgorithmException;
 import java.time.InstantSource;
 import java.util.List;
@@ -24,9 +25,10 @@ final class Db {
   }
 
   /**
-   * Runs {@code work} in one transaction. On SQLite a write transaction begins immediately (it waits
-   * its turn rather than failing half-way); should the busy timeout still run out while another
-   * process writes, the transaction is tried again, a few times, after a pause.
+   * Runs {@code work} in one writing transaction. On SQLite it begins immediately (it waits its turn
+   * rather than failing half-way); should the busy timeout still run out while another process
+   * writes, or PostgreSQL report a conflict with another transaction, it is tried again, a few times,
+   * after a pause. {@code work} must therefore be safe to run again.
    */
   <T> T tx(HandleCallback<T, RuntimeException> work) {
     for (int attempt = 1; ; attempt++) {
@@ -44,12 +46,30 @@ final class Db {
     }
   }
 
+  /**
+   * Runs queries that only read, outside a transaction: on SQLite in WAL mode they read beside a
+   * writer instead of queueing behind it (a transaction would begin immediately and take the write lock).
+   */
+  <T> T read(HandleCallback<T, RuntimeException> work) {
+    try {
+      return jdbi.withHandle(work::withHandle);
+    } catch (JdbiException e) {
+      throw store.failure("cannot use", e);
+    }
+  }
+
   private static final int BUSY_ATTEMPTS = 4;
 
+  /**
+   * True for a transaction worth trying again: SQLite busy, or on PostgreSQL a serialization failure
+   * (40001), a deadlock (40P01), or a foreign-key violation (23503) from a point that a sync beside this
+   * one removed meanwhile (the retry inserts it again).
+   */
   private static boolean busy(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String m = t.getMessage();
       if (m != null && (m.contains("SQLITE_BUSY") || m.contains("database is locked"))) return true;
+      if (t instanceof SQLException sql && List.of("40001", "40P01", "23503").contains(sql.getSQLState())) return true;
     }
     return false;
   }

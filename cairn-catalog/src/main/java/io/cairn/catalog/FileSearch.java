@@ -52,7 +52,7 @@ final class FileSearch {
         + " SELECT up.path, up.type, up.size, up.mtime_ms, up.content_id, c.snapshot_id, c.repository_id, p.point_key, p.time_ms, p.asset"
         + " FROM up JOIN copies c ON c.root_tree_no = up.tree_no JOIN points p ON p.point_key = c.point_key"
         + " WHERE 1 = 1" + filter + " ORDER BY up.path, p.time_ms DESC, c.repository_id";
-    List<Catalog.FileVersion> rows = db.tx(h -> h.createQuery(sql).bindMap(args)
+    List<Catalog.FileVersion> rows = db.read(h -> h.createQuery(sql).bindMap(args)
         .map((rs, ctx) -> new Catalog.FileVersion(rs.getString(1), rs.getString(2), rs.getLong(3), Instant.ofEpochMilli(rs.getLong(4)),
             rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), Instant.ofEpochMilli(rs.getLong(9)), rs.getString(10)))
         .list());

@@ -71,7 +71,7 @@ final class PointQueries {
     String sql = "SELECT " + POINT_COLUMNS + " FROM points p" + where(q, args) + " ORDER BY p.time_ms DESC, p.point_key"
         + (q.limit() > 0 ? " LIMIT " + q.limit() : "");
     args.put("now", db.clock.instant().toEpochMilli());
-    return db.tx(h -> withTags(h, h.createQuery(sql).bindMap(args).map((rs, ctx) -> row(rs)).list()));
+    return db.read(h -> withTags(h, h.createQuery(sql).bindMap(args).map((rs, ctx) -> row(rs)).list()));
   }
 
   /** For each asset, the newest point at or before {@code time} among those the filters admit. */
@@ -109,7 +109,7 @@ final class PointQueries {
 
   /** The point whose key, or one of whose snapshot ids, starts with {@code ref}. */
   Catalog.PointDetail show(String ref) {
-    return db.tx(h -> {
+    return db.read(h -> {
       List<String> keys = h.createQuery("SELECT DISTINCT point_key FROM copies WHERE point_key LIKE :r OR snapshot_id LIKE :r")
           .bind("r", ref.toLowerCase(Locale.ROOT) + "%").mapTo(String.class).list();
       if (keys.isEmpty()) {
@@ -120,9 +120,13 @@ final class PointQueries {
         throw new CairnException(ErrorCode.USAGE, ref + " matches " + keys.size() + " points; give more digits");
       }
       String key = keys.get(0);
-      Catalog.PointRow p = withTags(h, h.createQuery("SELECT " + POINT_COLUMNS + " FROM points p WHERE p.point_key = :k").bind("k", key)
-          .bind("now", db.clock.instant().toEpochMilli())
-          .map((rs, ctx) -> row(rs)).list()).get(0);
+      List<Catalog.PointRow> found = withTags(h, h.createQuery("SELECT " + POINT_COLUMNS + " FROM points p WHERE p.point_key = :k")
+          .bind("k", key).bind("now", db.clock.instant().toEpochMilli()).map((rs, ctx) -> row(rs)).list());
+      if (found.isEmpty()) { // removed by a sync between the two queries
+        throw new CairnException(ErrorCode.NOT_FOUND, "no point or snapshot " + ref + " in the catalog " + db.store.location(),
+            Remedy.CATALOG_SYNC);
+      }
+      Catalog.PointRow p = found.get(0);
       List<Catalog.CopyRow> copies = h.createQuery("SELECT c.repository_id, r.location, c.snapshot_id, c.parent_snapshot, c.original_snapshot,"
               + " c.tags, c.errors, c.pinned, c.pinned_until_ms, c.ingested_ms FROM copies c JOIN repositories r ON r.id = c.repository_id"
               + " WHERE c.point_key = :k ORDER BY r.location")

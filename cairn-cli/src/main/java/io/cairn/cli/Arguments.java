@@ -21,10 +21,14 @@ import java.util.List;
 final class Arguments {
   private Arguments() {}
 
-  /** {@code args} as their UTF-8 bytes say, when the JVM decoded them with another charset; else {@code args}. */
+  /**
+   * {@code args} as their UTF-8 bytes say, when the JVM decoded them as ASCII (the POSIX locale) and
+   * they are valid UTF-8; else {@code args} as the JVM decoded them (in an 8-bit locale such as
+   * ISO-8859-1 the JVM's decoding is the right one).
+   */
   static String[] utf8(String[] args) {
     Charset jnu = jnuCharset();
-    if (jnu == null || jnu.equals(StandardCharsets.UTF_8) || args.length == 0) return args;
+    if (jnu == null || !jnu.equals(StandardCharsets.US_ASCII) || args.length == 0) return args;
     byte[] cmdline;
     try {
       cmdline = Files.readAllBytes(Path.of("/proc/self/cmdline"));
@@ -47,7 +51,9 @@ final class Arguments {
       byte[] raw = all.get(all.size() - args.length + i);
       // the tail of the command line must be these arguments: the same bytes as the JVM decoded them
       if (!new String(raw, jnu).equals(args[i])) return args;
-      out[i] = new String(raw, StandardCharsets.UTF_8);
+      String utf8 = RawNames.strictUtf8(raw);
+      if (utf8 == null) return args; // not UTF-8 either: leave them as the JVM has them
+      out[i] = utf8;
     }
     return out;
   }

@@ -1,10 +1,8 @@
 package io.cairn.cli;
 
-import io.cairn.engine.repo.Repository;
 import io.cairn.service.JsonOutput;
 import io.cairn.service.StoreFactory;
 import io.cairn.service.Workspace;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -43,19 +41,6 @@ abstract class BaseCommand implements Callable<Integer> {
   Workspace workspace() {
     return new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), location -> global.password(false),
         new StoreFactory(), System::gc);
-  }
-
-  /**
-   * Opens the repository through the workspace, for the commands that have no service of their own
-   * yet (cat, repair, unlock).
-   */
-  Repository openRepo(Workspace.Use use) throws IOException {
-    return workspace().open(global.repo(), use);
-  }
-
-  /** Brings the catalog up to date with a repository this command changed; a failure is a warning. */
-  void updateCatalog(Repository repo) {
-    workspace().updateCatalog(repo, global.repo(), listener());
   }
 
   /** A listener with a progress line rendered by {@code format}. */

@@ -1,6 +1,5 @@
 package io.cairn.cli;
 
-import io.cairn.engine.repo.RepoConfig;
 import io.cairn.service.InitService;
 import io.cairn.service.KeyService;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ final class InitCommand extends BaseCommand {
   @Option(names = "--pack-size", paramLabel = "BYTES", description = "Target pack size (default: ${DEFAULT-VALUE}).", defaultValue = "16777216")
   int packSize;
 
-  @Option(names = "--compression-level", paramLabel = "N", description = "zstd level 0-19, 0 for none (default: ${DEFAULT-VALUE}).", defaultValue = "" + RepoConfig.DEFAULT_COMPRESSION_LEVEL)
+  @Option(names = "--compression-level", paramLabel = "N", description = "zstd level 0-19, 0 for none (default: ${DEFAULT-VALUE}).", defaultValue = "" + InitService.DEFAULT_COMPRESSION_LEVEL)
   int level;
 
   @Option(names = "--kdf-memory", paramLabel = "KIB", description = "Argon2id memory in KiB (default: ${DEFAULT-VALUE}).", defaultValue = "32768")

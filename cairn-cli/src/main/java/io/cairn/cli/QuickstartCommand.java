@@ -3,7 +3,6 @@ package io.cairn.cli;
 import io.cairn.catalog.Catalog;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.repo.RepoConfig;
 import io.cairn.engine.fs.TreeComparator;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.service.BackupService;
@@ -82,8 +81,7 @@ final class QuickstartCommand extends BaseCommand {
     String catalog = root.resolve("catalog.db").toString();
     Workspace ws = new Workspace(new Workspace.Settings(catalog, 0), Clock.systemUTC(), location -> password.toCharArray(),
         new StoreFactory(), System::gc);
-    new InitService(ws).run(new InitService.Request(repo, 512 << 10, 1 << 20, 8 << 20, 16 << 20, RepoConfig.DEFAULT_COMPRESSION_LEVEL,
-        new KeyService.Kdf(32768, 3)), password::toCharArray);
+    new InitService(ws).run(InitService.Request.defaults(repo, new KeyService.Kdf(32768, 3)), password::toCharArray);
     CliListener quiet = listener();
 
     step("3/7 first backup");

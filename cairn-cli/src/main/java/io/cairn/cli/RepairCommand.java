@@ -1,15 +1,13 @@
 package io.cairn.cli;
 
-import io.cairn.service.Workspace;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.repair.IndexRepair;
 import io.cairn.engine.repair.SnapshotRepair;
-import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
-import java.util.List;
-import java.util.Map;
+import io.cairn.service.MaintenanceService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 
 @Command(name = "repair", description = {"Rebuild the index from the packs, or write repaired copies of damaged snapshots.",
     "",
@@ -32,17 +30,15 @@ final class RepairCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (Repository repo = openRepo(Workspace.Use.DECRYPT)) {
-        IndexRepair.Report r = new IndexRepair(repo, dryRun).run();
-        if (global.json) {
-          printJson(r);
-        } else {
-          for (String u : r.unreadable()) err().println("error: " + u);
-          say("%s %d blobs in %d packs into %d index object(s)%s", dryRun ? "would index" : "indexed", r.blobs(), r.packs(),
-              r.indexObjectsWritten(), dryRun ? "" : "; removed " + r.indexObjectsRemoved() + " old one(s)");
-        }
-        return r.unreadable().isEmpty() ? 0 : ErrorCode.DATA_DAMAGED.exitCode();
+      IndexRepair.Report r = new MaintenanceService(workspace()).repairIndex(global.repo(), dryRun);
+      if (global.json) {
+        printJson(r);
+      } else {
+        for (String u : r.unreadable()) err().println("error: " + u);
+        say("%s %d blobs in %d packs into %d index object(s)%s", dryRun ? "would index" : "indexed", r.blobs(), r.packs(),
+            r.indexObjectsWritten(), dryRun ? "" : "; removed " + r.indexObjectsRemoved() + " old one(s)");
       }
+      return r.unreadable().isEmpty() ? 0 : ErrorCode.DATA_DAMAGED.exitCode();
     }
   }
 
@@ -57,22 +53,19 @@ final class RepairCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-      try (Repository repo = openRepo(Workspace.Use.BOTH)) {
-        List<SnapshotRepair.Fixed> fixed = new SnapshotRepair(repo, dryRun).run();
-        if (!dryRun && !fixed.isEmpty()) updateCatalog(repo);
-        if (global.json) {
-          printJson(Map.of("dryRun", dryRun, "repaired", fixed));
-        } else {
-          for (SnapshotRepair.Fixed f : fixed) {
-            say("snapshot %s: %d damaged path(s)%s", f.original().substring(0, 8), f.damage().size(),
-                f.repaired() == null ? "" : "; repaired copy " + f.repaired().substring(0, 8));
-            for (Snapshot.FileError e : f.damage()) say("  %s: %s", e.path(), e.error());
-          }
-          say("%s %d snapshot(s)%s", dryRun ? "would repair" : "repaired", fixed.size(),
-              fixed.isEmpty() || dryRun ? "" : "; the originals stay until 'cairn forget'");
+      MaintenanceService.Repaired r = new MaintenanceService(workspace()).repairSnapshots(global.repo(), dryRun, listener());
+      if (global.json) {
+        printJson(r);
+      } else {
+        for (SnapshotRepair.Fixed f : r.repaired()) {
+          say("snapshot %s: %d damaged path(s)%s", f.original().substring(0, 8), f.damage().size(),
+              f.repaired() == null ? "" : "; repaired copy " + f.repaired().substring(0, 8));
+          for (Snapshot.FileError e : f.damage()) say("  %s: %s", e.path(), e.error());
         }
-        return 0;
+        say("%s %d snapshot(s)%s", dryRun ? "would repair" : "repaired", r.repaired().size(),
+            r.repaired().isEmpty() || dryRun ? "" : "; the originals stay until 'cairn forget'");
       }
+      return 0;
     }
   }
 }

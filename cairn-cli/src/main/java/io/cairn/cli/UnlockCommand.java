@@ -1,15 +1,9 @@
 package io.cairn.cli;
 
-import io.cairn.service.Workspace;
-import io.cairn.engine.gc.Lease;
-import io.cairn.engine.gc.Leases;
-import io.cairn.engine.repo.Repository;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import io.cairn.service.MaintenanceService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+
 
 @Command(name = "unlock", description = {"Remove expired leases (with --all, every lease).",
     "",
@@ -22,24 +16,15 @@ final class UnlockCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    try (Repository repo = openRepo(Workspace.Use.PLAIN)) {
-      Leases leases = new Leases(repo);
-      List<Lease> before = leases.list();
-      Instant now = repo.clock().instant();
-      int removed = all ? leases.removeAll() : leases.removeExpired();
-      if (global.json) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("removed", removed);
-        m.put("leases", before);
-        printJson(m);
-      } else {
-        for (Lease l : before) {
-          boolean gone = all || l.expiredAt(now);
-          say("%s %s (expires %s)", gone ? "removed" : "kept   ", l.describe(), l.expires());
-        }
-        say("%d lease(s) removed", removed);
+    MaintenanceService.Unlocked r = new MaintenanceService(workspace()).unlock(global.repo(), all);
+    if (global.json) {
+      printJson(r);
+    } else {
+      for (MaintenanceService.LeaseState l : r.leases()) {
+        say("%s %s (expires %s)", l.removed() ? "removed" : "kept   ", l.lease().describe(), l.lease().expires());
       }
-      return 0;
+      say("%d lease(s) removed", r.removed());
     }
+    return 0;
   }
 }

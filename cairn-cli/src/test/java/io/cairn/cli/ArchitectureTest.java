@@ -28,7 +28,7 @@ class ArchitectureTest {
     noClasses().that().resideInAPackage("io.cairn.cli..").should().dependOnClassesThat()
         .resideInAnyPackage("io.cairn.engine.chunk..", "io.cairn.engine.index..", "io.cairn.engine.pack..",
             "io.cairn.engine.crypto..", "io.cairn.engine.tree..", "io.cairn.engine.store..", "io.cairn.engine.backup..",
-            "io.cairn.engine.restore..")
+            "io.cairn.engine.restore..", "io.cairn.engine.repo..")
         .because("a surface calls the services; the engine's codecs, index, packs, crypto and stores are theirs to use")
         .check(classes);
   }

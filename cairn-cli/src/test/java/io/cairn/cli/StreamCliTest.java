@@ -86,7 +86,7 @@ class StreamCliTest {
     }
     Run d = child(cli, null, "dump", "latest", "/stdin");
     assertThat(d.code()).isEqualTo(14);
-    assertThat(d.err().strip()).startsWith("cairn: file /stdin of snapshot").contains("is damaged at byte");
+    assertThat(d.err().strip()).startsWith("cairn: file /stdin of snapshot").contains("is damaged after byte");
     assertThat(d.out().length).isLessThan(data.length);
   }
 

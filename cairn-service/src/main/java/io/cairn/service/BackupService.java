@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Backs files and folders up into a new snapshot, then brings the catalog up to date. */
@@ -84,12 +85,16 @@ public final class BackupService {
     try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
       timer.phase("open");
       Progress p = new Progress();
-      if (req.estimate()) Thread.ofPlatform().daemon().name("cairn-scan").start(() -> p.bytesTotal.set(scan(req.paths())));
+      AtomicBoolean done = new AtomicBoolean();
+      if (req.estimate()) {
+        Thread.ofPlatform().daemon().name("cairn-scan").start(() -> p.bytesTotal.set(scan(req.paths(), done)));
+      }
       listener.started("backup", Listener.Progress.of(p));
       Backup.Result r;
       try {
         r = new Backup(repo, opt, p).run();
       } finally {
+        done.set(true); // the estimate's walk stops with the backup
         listener.finished("backup");
       }
       timer.phase("backup");
@@ -100,7 +105,7 @@ public final class BackupService {
   }
 
   /** The bytes of regular files below the sources: an estimate for progress, never an error. */
-  private static long scan(List<Path> paths) {
+  private static long scan(List<Path> paths, AtomicBoolean done) {
     AtomicLong total = new AtomicLong();
     for (Path p : paths) {
       try {
@@ -108,7 +113,7 @@ public final class BackupService {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes a) {
             if (a.isRegularFile()) total.addAndGet(a.size());
-            return FileVisitResult.CONTINUE;
+            return done.get() ? FileVisitResult.TERMINATE : FileVisitResult.CONTINUE;
           }
 
           @Override

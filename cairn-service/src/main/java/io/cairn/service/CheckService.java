@@ -58,7 +58,7 @@ public final class CheckService {
     try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT)) {
       timer.phase("open");
       Instant started = ws.clock().instant();
-      Checker c = new Checker(repo, Runtime.getRuntime().availableProcessors());
+      Checker c = new Checker(repo, ws.settings().threads() > 0 ? ws.settings().threads() : Runtime.getRuntime().availableProcessors());
       int skipped = 0;
       if (req.sinceLast()) {
         Set<BlobId> done = new HashSet<>();

@@ -21,8 +21,16 @@ public final class InitService {
     this.ws = ws;
   }
 
+  /** The zstd level a repository gets unless told otherwise. */
+  public static final int DEFAULT_COMPRESSION_LEVEL = RepoConfig.DEFAULT_COMPRESSION_LEVEL;
+
   public record Request(String repository, int chunkMin, int chunkAvg, int chunkMax, int packSize, int compressionLevel,
-      KeyService.Kdf kdf) {}
+      KeyService.Kdf kdf) {
+    /** The defaults that suit most data: chunks of 512 KiB to 8 MiB (1 MiB on average), packs of 16 MiB. */
+    public static Request defaults(String repository, KeyService.Kdf kdf) {
+      return new Request(repository, 512 << 10, 1 << 20, 8 << 20, 16 << 20, DEFAULT_COMPRESSION_LEVEL, kdf);
+    }
+  }
 
   public record Outcome(String repository, String id, RepoConfig config) {}
 

@@ -52,9 +52,8 @@ public final class KeyService {
   }
 
   public Change add(String repository, char[] newPassword, Kdf kdf) throws IOException {
-    KeyFile.KdfParams params = kdf.params();
     try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
-      return new Change(repo.addKey(newPassword, params), null);
+      return new Change(repo.addKey(newPassword, kdf.params()), null);
     } finally {
       Arrays.fill(newPassword, '\0');
     }
@@ -75,8 +74,8 @@ public final class KeyService {
 
   /** Changes the password of the slot in use: adds a slot with the new password, then removes the old one. */
   public Change passwd(String repository, char[] newPassword, Kdf kdf) throws IOException {
-    KeyFile.KdfParams params = kdf.params();
     try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
+      KeyFile.KdfParams params = kdf.params();
       String old = repo.keySlot();
       // new slot first: a crash in between leaves both passwords working, never neither
       String id = repo.addKey(newPassword, params);

@@ -97,12 +97,13 @@ public final class SnapshotService {
   public record Dumped(String snapshot, String path, long bytes) {}
 
   /**
-   * Writes one file of a snapshot to {@code out}, every blob verified before its bytes are written. A
-   * damaged or missing blob stops the dump with DATA_DAMAGED naming the file and the offset reached:
-   * what was written before it is intact, what follows is missing, never silently wrong.
+   * Writes one file of a snapshot to {@code out}, every blob authenticated before its bytes are written
+   * and checked against its id at its end. A damaged or missing blob stops the dump with DATA_DAMAGED
+   * naming the file and the offset up to which every byte was verified. Holds a shared lease, so a
+   * prune running meanwhile does not delete what the dump still reads.
    */
   public Dumped dump(String repository, String ref, String path, OutputStream out) throws IOException {
-    try (Repository repo = ws.open(repository, Workspace.Use.DECRYPT)) {
+    try (Repository repo = ws.open(repository, Workspace.Use.DECRYPT); var held = repo.holdForReading()) {
       Snapshot s = repo.resolve(ref);
       Node n = repo.findNode(s.treeId(), path);
       if (n == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);
@@ -112,6 +113,7 @@ public final class SnapshotService {
       }
       long[] written = {0};
       for (BlobId id : n.content()) {
+        long verified = written[0]; // every byte before this blob's was verified against its blob's id
         try {
           repo.readBlobStreaming(id, (pos, b, off, len) -> {
             out.write(b, off, len);
@@ -120,7 +122,8 @@ public final class SnapshotService {
         } catch (CorruptObjectException | MissingObjectException e) {
           out.flush();
           throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex()
-              + " is damaged at byte " + written[0] + " of " + n.size() + ": " + e.getMessage(), Remedy.CHECK_READ_DATA, e);
+              + " is damaged after byte " + verified + " of " + n.size() + " (the bytes before it were verified): "
+              + e.getMessage(), Remedy.CHECK_READ_DATA, e);
         }
       }
       out.flush();

@@ -70,6 +70,7 @@ public final class Glob {
               i++;
             }
           }
+          // as the JDK's glob: a '-' after a member starts a range whose end is the next character
           boolean range = false;
           char last = 0;
           boolean closed = false;
@@ -83,10 +84,10 @@ public final class Glob {
             if (c == '\\' || c == '[' || (c == '&' && i < g.length() && g.charAt(i) == '&')) re.append('\\');
             re.append(c);
             if (c == '-') {
-              if (!range) throw new IllegalArgumentException("bad range in '" + g + "'");
-              if (i < g.length() && g.charAt(i) == ']') break;
-              char to = g.charAt(i);
-              if (to < last) throw new IllegalArgumentException("bad range in '" + g + "'");
+              if (!range || i >= g.length() || g.charAt(i) < last) throw new IllegalArgumentException("bad range in '" + g + "'");
+              char to = g.charAt(i++);
+              if (to == '\\' || to == '[') re.append('\\');
+              re.append(to);
               range = false;
             } else {
               range = true;

@@ -1,5 +1,6 @@
 package io.cairn.engine.fs;
 
+import io.cairn.engine.tree.Node;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -111,7 +112,8 @@ public final class RawNames {
     return new String(p.toString().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
   }
 
-  static String strictUtf8(byte[] b) {
+  /** {@code b} decoded as UTF-8, or null when it is not valid UTF-8. */
+  public static String strictUtf8(byte[] b) {
     try {
       return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();

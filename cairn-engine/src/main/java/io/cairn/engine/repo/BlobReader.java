@@ -31,6 +31,8 @@ public final class BlobReader implements AutoCloseable {
   private final byte[][] buffers = new byte[3][];
   private ZstdDecompressCtx unzstd;
   private ZstdInputStreamNoFinalizer unzstdStream;
+  /** True while lent out: a second {@link #close} must not give it back twice (two users would share it). */
+  private boolean lent;
 
   BlobReader(Repository repo) {
     this.repo = repo;
@@ -166,9 +168,16 @@ public final class BlobReader implements AutoCloseable {
     return unzstdStream;
   }
 
-  /** Gives this reader back to its repository. */
+  BlobReader lend() {
+    lent = true;
+    return this;
+  }
+
+  /** Gives this reader back to its repository; once only, however often it is called. */
   @Override
   public void close() {
+    if (!lent) return;
+    lent = false;
     repo.giveBack(this);
   }
 

@@ -401,7 +401,7 @@ public final class Repository implements Closeable, BlobSource {
    * repository is closed.
    */
   public BlobReader reader() {
-    return readers.take();
+    return readers.take().lend();
   }
 
   void giveBack(BlobReader r) {

@@ -19,7 +19,7 @@ class GlobTest {
   Arbitrary<String> globs() {
     Arbitrary<String> piece = Arbitraries.oneOf(
         Arbitraries.of("a", "b", "c", ".", "-", "/", "é"),
-        Arbitraries.of("*", "**", "?", "[ab]", "[!a]", "[a-c]", "{a,bc}", "{,x}", "\\*"));
+        Arbitraries.of("*", "**", "?", "[ab]", "[!a]", "[a-c]", "[!a-b.]", "[-a]", "{a,bc}", "{,x}", "\\*"));
     return piece.list().ofMinSize(1).ofMaxSize(8).map(l -> String.join("", l));
   }
 
@@ -44,7 +44,7 @@ class GlobTest {
 
   @Test
   void badGlobs_areRefusedWithTheReason() {
-    for (String bad : List.of("[abc", "{a,b", "a\\", "{a,{b}}")) {
+    for (String bad : List.of("[abc", "{a,b", "a\\", "{a,{b}}", "[a-", "[a-c-e]", "[c-a]", "[-a")) {
       assertThatThrownBy(() -> Glob.compile(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
     }
   }
