@@ -66,7 +66,8 @@ final class CatalogCommand extends BaseCommand {
         throw new CairnException(ErrorCode.USAGE, "--role and --tier label the repository given with --repo");
       }
       // --repo stands alone; $CAIRN_REPO is visited beside every repository the catalog knows
-      List<CatalogService.Synced> r = new CatalogService(workspace()).sync(named(this), global.repo == null, role, tier, listener());
+      List<CatalogService.Synced> r = new CatalogService(workspace()).sync(
+          new CatalogService.SyncRequest(named(this), global.repo == null, role, tier), listener());
       return report(this, r) == 0 ? 0 : ErrorCode.PARTIAL.exitCode();
     }
   }
@@ -90,7 +91,8 @@ final class CatalogCommand extends BaseCommand {
   static final class Verify extends BaseCommand {
     @Override
     public Integer call() throws Exception {
-      List<CatalogService.Verified> report = new CatalogService(workspace()).verify(named(this), global.repo == null);
+      List<CatalogService.Verified> report = new CatalogService(workspace()).verify(
+          new CatalogService.VerifyRequest(named(this), global.repo == null));
       int bad = 0;
       for (CatalogService.Verified v : report) {
         if (!v.ok()) {
@@ -115,21 +117,19 @@ final class CatalogCommand extends BaseCommand {
   static final class Repos extends BaseCommand {
     @Override
     public Integer call() throws Exception {
-      {
-        CatalogService.Repositories all = new CatalogService(workspace()).repositories();
-        List<Catalog.RepositoryRow> rows = all.repositories();
-        if (global.json) {
-          printJson(rows);
-        } else {
-          for (Catalog.RepositoryRow r : rows) {
-            say("%s  %s%s  %d snapshots, last sync %s (%s)", r.id().substring(0, 8), r.location(),
-                (r.role() == null ? "" : "  role " + r.role()) + (r.tier() == null ? "" : "  tier " + r.tier()), r.snapshots(),
-                r.lastSync() == null ? "never" : SnapshotsCommand.TIME.format(r.lastSync()), r.lastSyncStatus());
-          }
-          say("%d repositories in %s", rows.size(), all.catalog());
+      CatalogService.Repositories all = new CatalogService(workspace()).repositories();
+      List<Catalog.RepositoryRow> rows = all.repositories();
+      if (global.json) {
+        printJson(rows);
+      } else {
+        for (Catalog.RepositoryRow r : rows) {
+          say("%s  %s%s  %d snapshots, last sync %s (%s)", r.id().substring(0, 8), r.location(),
+              (r.role() == null ? "" : "  role " + r.role()) + (r.tier() == null ? "" : "  tier " + r.tier()), r.snapshots(),
+              r.lastSync() == null ? "never" : SnapshotsCommand.TIME.format(r.lastSync()), r.lastSyncStatus());
         }
-        return 0;
+        say("%d repositories in %s", rows.size(), all.catalog());
       }
+      return 0;
     }
   }
 }

@@ -14,7 +14,7 @@ final class DiffCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    DiffService.Outcome r = new DiffService(workspace()).run(global.repo(), a, b);
+    DiffService.Outcome r = new DiffService(workspace()).run(new DiffService.Request(global.repo(), a, b));
     if (global.json) {
       printJson(r);
     } else {

@@ -25,7 +25,7 @@ final class DumpCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
-    new SnapshotService(workspace()).dump(global.repo(), ref, path, stdout);
+    new SnapshotService(workspace()).dump(new SnapshotService.DumpRequest(global.repo(), ref, path), stdout);
     return 0;
   }
 }

@@ -25,7 +25,7 @@ final class LsCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     List<SnapshotService.Entry> json = global.json ? new ArrayList<>() : null;
-    new SnapshotService(workspace()).ls(global.repo(), ref, path, !flat, e -> {
+    new SnapshotService(workspace()).ls(new SnapshotService.LsRequest(global.repo(), ref, path, !flat), e -> {
       if (json != null) json.add(e);
       else if (!longFormat) out().println(e.path());
       else out().printf("%s %-8s %-8s %12d %s %s%s%n", modeString(e), e.user() != null ? e.user() : Integer.toString(e.uid()),

@@ -56,7 +56,7 @@ final class PinCommand extends BaseCommand {
       return 0;
     }
     Instant u = until == null ? null : Times.instant(until, "--until", ZoneId.systemDefault());
-    PinService.PinInfo p = pins.pin(global.repo(), snap, u, reason, listener());
+    PinService.PinInfo p = pins.pin(new PinService.PinRequest(global.repo(), snap, u, reason), listener());
     if (global.json) printJson(p);
     else say("pinned snapshot %s %s", p.snapshot().substring(0, 8), u == null ? "forever" : "until " + u);
     return 0;

@@ -62,21 +62,20 @@ final class PointsCommand extends BaseCommand {
     Catalog.PointQuery q = new Catalog.PointQuery(asset, group, host, tag, consistency,
         since == null ? null : Times.instant(since, "--since", zone), until == null ? null : Times.instant(until, "--until", zone),
         verified, limit);
-    {
-      List<Catalog.PointRow> rows = new CatalogService(workspace()).points(q, asOf == null ? null : Times.instant(asOf, "--as-of", zone));
-      if (global.json) {
-        printJson(rows);
-      } else {
-        say("%-10s  %-19s  %-24s  %-11s  %6s  %s", "POINT", "TIME", "ASSET", "CONSISTENCY", "COPIES", "STATE");
-        for (Catalog.PointRow r : rows) {
-          String state = (r.verified() ? "verified" : "") + (r.pinned() ? (r.verified() ? ", " : "") + "pinned" : "");
-          say("%-10s  %-19s  %-24s  %-11s  %6d  %s%s", r.pointKey().substring(0, 10), SnapshotsCommand.TIME.format(r.time()),
-              r.asset(), r.consistency(), r.copies(), state, r.tags().isEmpty() ? "" : "  [" + String.join(",", r.tags()) + "]");
-        }
-        say("%d point(s)", rows.size());
+    List<Catalog.PointRow> rows = new CatalogService(workspace())
+        .points(new CatalogService.PointsRequest(q, asOf == null ? null : Times.instant(asOf, "--as-of", zone)));
+    if (global.json) {
+      printJson(rows);
+    } else {
+      say("%-10s  %-19s  %-24s  %-11s  %6s  %s", "POINT", "TIME", "ASSET", "CONSISTENCY", "COPIES", "STATE");
+      for (Catalog.PointRow r : rows) {
+        String state = (r.verified() ? "verified" : "") + (r.pinned() ? (r.verified() ? ", " : "") + "pinned" : "");
+        say("%-10s  %-19s  %-24s  %-11s  %6d  %s%s", r.pointKey().substring(0, 10), SnapshotsCommand.TIME.format(r.time()),
+            r.asset(), r.consistency(), r.copies(), state, r.tags().isEmpty() ? "" : "  [" + String.join(",", r.tags()) + "]");
       }
-      return 0;
+      say("%d point(s)", rows.size());
     }
+    return 0;
   }
 
   @Command(name = "show", description = "Everything the catalog knows about one point: its facts, copies and checks.")
@@ -86,34 +85,32 @@ final class PointsCommand extends BaseCommand {
 
     @Override
     public Integer call() throws Exception {
-      {
-        Catalog.PointDetail d = new CatalogService(workspace()).show(ref);
-        if (global.json) {
-          printJson(d);
-          return 0;
-        }
-        Catalog.PointRow p = d.point();
-        say("point        %s", p.pointKey());
-        say("time         %s (%s)", SnapshotsCommand.TIME.format(p.time()), p.time());
-        say("asset        %s%s", p.asset(), p.group() == null ? "" : "  group " + p.group());
-        say("source       %s@%s %s", p.username(), p.host(), String.join(" ", p.paths()));
-        say("consistency  %s", p.consistency());
-        say("size         %s in %d files", bytes(p.sizeBytes()), p.fileCount());
-        say("tags         %s", p.tags().isEmpty() ? "-" : String.join(", ", p.tags()));
-        say("copies       %d", d.copies().size());
-        for (Catalog.CopyRow r : d.copies()) {
-          say("  snapshot %s in %s%s%s%s", r.snapshotId().substring(0, 8), r.location(),
-              r.pinned() ? (r.pinnedUntil() == null ? ", pinned" : ", pinned until " + r.pinnedUntil()) : "",
-              r.errors() > 0 ? ", " + r.errors() + " item(s) not captured" : "",
-              r.original() == null ? "" : ", repaired copy of " + r.original().substring(0, 8));
-        }
-        say("checks       %d since the point was taken", d.checks().size());
-        for (Catalog.VerificationRow v : d.checks()) {
-          say("  %s  %-22s %s%s", SnapshotsCommand.TIME.format(v.time()), v.scope(), v.ok() ? "ok" : "FAILED (" + v.problems() + " problems)",
-              v.packsRead() > 0 ? ", " + v.packsRead() + " packs read" : "");
-        }
+      Catalog.PointDetail d = new CatalogService(workspace()).show(ref);
+      if (global.json) {
+        printJson(d);
         return 0;
       }
+      Catalog.PointRow p = d.point();
+      say("point        %s", p.pointKey());
+      say("time         %s (%s)", SnapshotsCommand.TIME.format(p.time()), p.time());
+      say("asset        %s%s", p.asset(), p.group() == null ? "" : "  group " + p.group());
+      say("source       %s@%s %s", p.username(), p.host(), String.join(" ", p.paths()));
+      say("consistency  %s", p.consistency());
+      say("size         %s in %d files", bytes(p.sizeBytes()), p.fileCount());
+      say("tags         %s", p.tags().isEmpty() ? "-" : String.join(", ", p.tags()));
+      say("copies       %d", d.copies().size());
+      for (Catalog.CopyRow r : d.copies()) {
+        say("  snapshot %s in %s%s%s%s", r.snapshotId().substring(0, 8), r.location(),
+            r.pinned() ? (r.pinnedUntil() == null ? ", pinned" : ", pinned until " + r.pinnedUntil()) : "",
+            r.errors() > 0 ? ", " + r.errors() + " item(s) not captured" : "",
+            r.original() == null ? "" : ", repaired copy of " + r.original().substring(0, 8));
+      }
+      say("checks       %d since the point was taken", d.checks().size());
+      for (Catalog.VerificationRow v : d.checks()) {
+        say("  %s  %-22s %s%s", SnapshotsCommand.TIME.format(v.time()), v.scope(), v.ok() ? "ok" : "FAILED (" + v.problems() + " problems)",
+            v.packsRead() > 0 ? ", " + v.packsRead() + " packs read" : "");
+      }
+      return 0;
     }
   }
 }

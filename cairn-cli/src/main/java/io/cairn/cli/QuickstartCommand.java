@@ -121,9 +121,11 @@ final class QuickstartCommand extends BaseCommand {
 
     step("7/7 cataloguing the points and their files (SQLite, %s)", catalog);
     CatalogService cat = new CatalogService(ws);
-    int all = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null).size();
-    int verified = cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0), null).size();
-    List<Catalog.FileVersion> versions = cat.find("image-a.bin", null, null);
+    int all = cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null))
+        .size();
+    int verified = cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0), null))
+        .size();
+    List<Catalog.FileVersion> versions = cat.find(new CatalogService.FindRequest("image-a.bin", null, null));
     say("    %d points, %d verified by the check above; 'image-a.bin' has %d versions, %s", all, verified, versions.size(),
         versions.size() == 2 && !Objects.equals(versions.get(0).contentId(), versions.get(1).contentId())
             ? "changed in the second backup" : "unchanged");

@@ -20,7 +20,7 @@ final class SnapshotsCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    List<SnapshotService.Info> list = new SnapshotService(workspace()).list(global.repo(), tag, host);
+    List<SnapshotService.Info> list = new SnapshotService(workspace()).list(new SnapshotService.ListRequest(global.repo(), tag, host));
     if (global.json) {
       printJson(list);
       return 0;

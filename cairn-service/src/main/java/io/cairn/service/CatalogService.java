@@ -52,7 +52,22 @@ public final class CatalogService {
    * Brings the catalog up to date with the named repositories and, when none is named or {@code known},
    * every one it knows. {@code role} and {@code tier} label the one named repository.
    */
-  public List<Synced> sync(List<String> named, boolean known, String role, String tier, Listener listener) {
+  /**
+   * @param repositories the repositories named (by location); may be empty
+   * @param includeKnown also every repository the catalog knows (always when none is named)
+   * @param role, tier labels for the one repository named; null leaves them as they are
+   */
+  public record SyncRequest(List<String> repositories, boolean includeKnown, String role, String tier) {
+    public SyncRequest {
+      repositories = List.copyOf(repositories);
+    }
+  }
+
+  public List<Synced> sync(SyncRequest req, Listener listener) {
+    List<String> named = req.repositories();
+    boolean known = req.includeKnown();
+    String role = req.role();
+    String tier = req.tier();
     if ((role != null || tier != null) && named.size() != 1) {
       throw new CairnException(ErrorCode.USAGE, "--role and --tier label the repository given with --repo");
     }
@@ -92,7 +107,16 @@ public final class CatalogService {
   }
 
   /** Reports drift between the catalog and the named repositories (and, with {@code known}, all it knows); changes nothing. */
-  public List<Verified> verify(List<String> named, boolean known) {
+  /** The repositories to compare with the catalog: those named and, with {@code includeKnown} (or none named), all it knows. */
+  public record VerifyRequest(List<String> repositories, boolean includeKnown) {
+    public VerifyRequest {
+      repositories = List.copyOf(repositories);
+    }
+  }
+
+  public List<Verified> verify(VerifyRequest req) {
+    List<String> named = req.repositories();
+    boolean known = req.includeKnown();
     try (Catalog c = ws.catalog()) {
       List<Verified> out = new ArrayList<>();
       for (String t : targets(c, named, known || named.isEmpty())) {
@@ -115,10 +139,12 @@ public final class CatalogService {
     }
   }
 
-  /** Points matching a query; with {@code asOf}, the newest point of each asset at or before it. */
-  public List<Catalog.PointRow> points(Catalog.PointQuery q, Instant asOf) {
+  /** Points matching {@code query}; with {@code asOf}, the newest point of each asset at or before it. */
+  public record PointsRequest(Catalog.PointQuery query, Instant asOf) {}
+
+  public List<Catalog.PointRow> points(PointsRequest req) {
     try (Catalog c = ws.catalog()) {
-      return asOf == null ? c.points(q) : c.asOf(asOf, q);
+      return req.asOf() == null ? c.points(req.query()) : c.asOf(req.asOf(), req.query());
     }
   }
 
@@ -128,9 +154,12 @@ public final class CatalogService {
     }
   }
 
-  public List<Catalog.FileVersion> find(String glob, String asset, Instant since) {
+  /** Every version of the files matching {@code glob}, optionally of one asset and since a time (nulls: any). */
+  public record FindRequest(String glob, String asset, Instant since) {}
+
+  public List<Catalog.FileVersion> find(FindRequest req) {
     try (Catalog c = ws.catalog()) {
-      return c.find(glob, asset, since);
+      return c.find(req.glob(), req.asset(), req.since());
     }
   }
 }

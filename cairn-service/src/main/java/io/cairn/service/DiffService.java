@@ -25,10 +25,13 @@ public final class DiffService {
 
   public record Outcome(String from, String to, List<Change> changes, long added, long removed, long modified) {}
 
-  public Outcome run(String repository, String from, String to) throws IOException {
-    try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
-      Snapshot s1 = repo.resolve(from);
-      Snapshot s2 = repo.resolve(to);
+  /** Two snapshots of one repository: ids, unique prefixes or {@code latest}. */
+  public record Request(String repository, String from, String to) {}
+
+  public Outcome run(Request req) throws IOException {
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
+      Snapshot s1 = repo.resolve(req.from());
+      Snapshot s2 = repo.resolve(req.to());
       Walk w = new Walk(repo);
       w.diff(s1.treeId(), s2.treeId(), "");
       return new Outcome(s1.id().toString(), s2.id().toString(), w.changes, w.added, w.removed, w.modified);

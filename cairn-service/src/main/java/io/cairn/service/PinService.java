@@ -32,8 +32,14 @@ public final class PinService {
     }
   }
 
-  /** Pins a snapshot until {@code until} (null: forever). */
-  public PinInfo pin(String repository, String ref, Instant until, String reason, Listener listener) throws IOException {
+  /** Pins {@code snapshot} (id, prefix or {@code latest}) until {@code until} (null: forever), for {@code reason} (may be null). */
+  public record PinRequest(String repository, String snapshot, Instant until, String reason) {}
+
+  public PinInfo pin(PinRequest req, Listener listener) throws IOException {
+    String repository = req.repository();
+    String ref = req.snapshot();
+    Instant until = req.until();
+    String reason = req.reason();
     try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
       Instant now = ws.clock().instant();
       Snapshot s = repo.resolve(ref);

@@ -36,9 +36,14 @@ public final class SnapshotService {
     }
   }
 
-  /** Every snapshot, oldest first; {@code tag} and {@code host} filter when not null. */
-  public List<Info> list(String repository, String tag, String host) throws IOException {
-    try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
+  /** The snapshots of a repository, those with {@code tag} and of {@code host} only when not null. */
+  public record ListRequest(String repository, String tag, String host) {}
+
+  /** Every snapshot the request admits, oldest first. */
+  public List<Info> list(ListRequest req) throws IOException {
+    String tag = req.tag();
+    String host = req.host();
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
       List<Info> out = new ArrayList<>();
       for (Snapshot s : repo.snapshots()) {
         if (tag != null && !s.tags().contains(tag)) continue;
@@ -80,9 +85,15 @@ public final class SnapshotService {
     void accept(Entry e) throws IOException;
   }
 
-  /** Lists a snapshot below {@code path} ("/" for all), depth first in name order; returns the snapshot's id. */
-  public String ls(String repository, String ref, String path, boolean recursive, EntrySink sink) throws IOException {
-    try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
+  /** What to list: {@code path} ("/" for all) of a snapshot, with what is below its folders or not. */
+  public record LsRequest(String repository, String snapshot, String path, boolean recursive) {}
+
+  /** Lists a snapshot below a path, depth first in name order; returns the snapshot's id. */
+  public String ls(LsRequest req, EntrySink sink) throws IOException {
+    String ref = req.snapshot();
+    String path = req.path();
+    boolean recursive = req.recursive();
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
       Snapshot s = repo.resolve(ref);
       Node start = repo.findNode(s.treeId(), path);
       if (start == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);
@@ -102,8 +113,12 @@ public final class SnapshotService {
    * naming the file and the offset up to which every byte was verified. Holds a shared lease, so a
    * prune running meanwhile does not delete what the dump still reads.
    */
-  public Dumped dump(String repository, String ref, String path, OutputStream out) throws IOException {
-    try (Repository repo = ws.open(repository, Workspace.Use.DECRYPT); var held = repo.holdForReading()) {
+  public record DumpRequest(String repository, String snapshot, String path) {}
+
+  public Dumped dump(DumpRequest req, OutputStream out) throws IOException {
+    String ref = req.snapshot();
+    String path = req.path();
+    try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT); var held = repo.holdForReading()) {
       Snapshot s = repo.resolve(ref);
       Node n = repo.findNode(s.treeId(), path);
       if (n == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);

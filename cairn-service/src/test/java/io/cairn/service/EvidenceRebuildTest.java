@@ -50,7 +50,8 @@ class EvidenceRebuildTest {
   }
 
   private static Map<String, Boolean> verified(CatalogService cat) {
-    return cat.points(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null).stream()
+    return cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null))
+        .stream()
         .collect(Collectors.toMap(Catalog.PointRow::pointKey, Catalog.PointRow::verified));
   }
 
