@@ -39,8 +39,19 @@ abstract class BaseCommand implements Callable<Integer> {
    * command is a short-lived process, so it collects garbage after a bulk allocation (peak RSS).
    */
   Workspace workspace() {
-    return new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), location -> global.password(false),
-        new StoreFactory(), System::gc);
+    if (workspace == null) {
+      workspace = new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), location -> global.password(false),
+          new StoreFactory(), System::gc);
+    }
+    return workspace;
+  }
+
+  private Workspace workspace;
+
+  /** Closes this command's workspace (its catalog's connections); {@link Main} calls it when the command ends. */
+  void closeWorkspace() {
+    if (workspace != null) workspace.close();
+    workspace = null;
   }
 
   /** A listener with a progress line rendered by {@code format}. */

@@ -64,7 +64,13 @@ public final class Main {
           inherited = b.global;
         }
       }
-      return new CommandLine.RunLast().execute(parse);
+      try {
+        return new CommandLine.RunLast().execute(parse);
+      } finally {
+        for (CommandLine c : parse.asCommandLineList()) {
+          if (c.getCommand() instanceof BaseCommand b) b.closeWorkspace();
+        }
+      }
     });
     return cl.execute(args);
   }

@@ -79,73 +79,74 @@ final class QuickstartCommand extends BaseCommand {
     step("2/7 creating an encrypted repository in %s (password in %s)", repoDir, pwFile);
     String repo = repoDir.toString();
     String catalog = root.resolve("catalog.db").toString();
-    Workspace ws = new Workspace(new Workspace.Settings(catalog, 0), Clock.systemUTC(), location -> password.toCharArray(),
-        new StoreFactory(), System::gc);
-    new InitService(ws).run(InitService.Request.defaults(repo, new KeyService.Kdf(32768, 3)), password::toCharArray);
-    CliListener quiet = listener();
+    try (Workspace ws = new Workspace(new Workspace.Settings(catalog, 0), Clock.systemUTC(), location -> password.toCharArray(),
+        new StoreFactory(), System::gc)) {
+      new InitService(ws).run(InitService.Request.defaults(repo, new KeyService.Kdf(32768, 3)), password::toCharArray);
+      CliListener quiet = listener();
 
-    step("3/7 first backup");
-    BackupService backup = new BackupService(ws);
-    BackupService.Outcome s1 = backup.run(new BackupService.Request(repo, List.of(data), List.of("quickstart"), List.of(), false, null,
-        null, false), quiet);
-    Snapshot.Stats a = s1.stats();
-    say("    %d files, %s; stored %s after dedup, compression and encryption (%s)", a.files(), bytes(a.bytesTotal()),
-        bytes(a.bytesStored()), seconds(a.durationMillis()));
+      step("3/7 first backup");
+      BackupService backup = new BackupService(ws);
+      BackupService.Outcome s1 = backup.run(new BackupService.Request(repo, List.of(data), List.of("quickstart"), List.of(), false, null,
+          null, false), quiet);
+      Snapshot.Stats a = s1.stats();
+      say("    %d files, %s; stored %s after dedup, compression and encryption (%s)", a.files(), bytes(a.bytesTotal()),
+          bytes(a.bytesStored()), seconds(a.durationMillis()));
 
-    step("4/7 changing some data, then a second backup");
-    SampleData.mutate(data, new Random(7));
-    BackupService.Outcome s2 = backup.run(new BackupService.Request(repo, List.of(data), List.of("quickstart"), List.of(), false, null,
-        null, false), quiet);
-    Snapshot.Stats b = s2.stats();
-    long saved = b.bytesTotal() - b.bytesAdded();
-    say("    %d files unmodified (not read), %d changed, %d new; added only %s of %s: dedup saved %s (%.0f%%) (%s)",
-        b.filesUnmodified(), b.filesChanged(), b.filesNew(), bytes(b.bytesAdded()), bytes(b.bytesTotal()), bytes(saved),
-        b.bytesTotal() == 0 ? 0.0 : 100.0 * saved / b.bytesTotal(), seconds(b.durationMillis()));
+      step("4/7 changing some data, then a second backup");
+      SampleData.mutate(data, new Random(7));
+      BackupService.Outcome s2 = backup.run(new BackupService.Request(repo, List.of(data), List.of("quickstart"), List.of(), false, null,
+          null, false), quiet);
+      Snapshot.Stats b = s2.stats();
+      long saved = b.bytesTotal() - b.bytesAdded();
+      say("    %d files unmodified (not read), %d changed, %d new; added only %s of %s: dedup saved %s (%.0f%%) (%s)",
+          b.filesUnmodified(), b.filesChanged(), b.filesNew(), bytes(b.bytesAdded()), bytes(b.bytesTotal()), bytes(saved),
+          b.bytesTotal() == 0 ? 0.0 : 100.0 * saved / b.bytesTotal(), seconds(b.durationMillis()));
 
-    step("5/7 restoring the second snapshot into %s and comparing byte for byte", restoreDir);
-    RestoreService.Outcome r = new RestoreService(ws).run(new RestoreService.Request(repo, s2.snapshot(), "", restoreDir, List.of(),
-        List.of(), false, false, 0), quiet);
-    Path restored = restoreDir.resolve(data.toString().substring(1));
-    List<String> diffs = TreeComparator.compare(data, restored);
-    if (!r.intact() || !diffs.isEmpty()) {
-      for (String d : diffs) err().println("difference: " + d);
-      throw new CairnException(ErrorCode.DATA_DAMAGED, "the restore differs from the source in " + (diffs.size() + r.damaged().size()) + " place(s)");
-    }
-    say("    %d files, %s restored in %s; identical to the source (content, modes, times, links)", r.files(), bytes(r.bytes()),
-        seconds(r.durationMillis()));
+      step("5/7 restoring the second snapshot into %s and comparing byte for byte", restoreDir);
+      RestoreService.Outcome r = new RestoreService(ws).run(new RestoreService.Request(repo, s2.snapshot(), "", restoreDir, List.of(),
+          List.of(), false, false, 0), quiet);
+      Path restored = restoreDir.resolve(data.toString().substring(1));
+      List<String> diffs = TreeComparator.compare(data, restored);
+      if (!r.intact() || !diffs.isEmpty()) {
+        for (String d : diffs) err().println("difference: " + d);
+        throw new CairnException(ErrorCode.DATA_DAMAGED, "the restore differs from the source in " + (diffs.size() + r.damaged().size()) + " place(s)");
+      }
+      say("    %d files, %s restored in %s; identical to the source (content, modes, times, links)", r.files(), bytes(r.bytes()),
+          seconds(r.durationMillis()));
 
-    step("6/7 checking the repository, reading all data");
-    CheckService.Outcome c = new CheckService(ws).run(new CheckService.Request(repo, 1.0, false), quiet);
-    if (!c.ok()) throw new CairnException(ErrorCode.DATA_DAMAGED, "check found problems: " + c.problems());
-    say("    %d packs, %s read and verified: no errors", c.packsRead(), bytes(c.bytesRead()));
+      step("6/7 checking the repository, reading all data");
+      CheckService.Outcome c = new CheckService(ws).run(new CheckService.Request(repo, 1.0, false), quiet);
+      if (!c.ok()) throw new CairnException(ErrorCode.DATA_DAMAGED, "check found problems: " + c.problems());
+      say("    %d packs, %s read and verified: no errors", c.packsRead(), bytes(c.bytesRead()));
 
-    step("7/7 cataloguing the points and their files (SQLite, %s)", catalog);
-    CatalogService cat = new CatalogService(ws);
-    int all = cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null))
-        .size();
-    int verified = cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0), null))
-        .size();
-    List<Catalog.FileVersion> versions = cat.find(new CatalogService.FindRequest("image-a.bin", null, null));
-    say("    %d points, %d verified by the check above; 'image-a.bin' has %d versions, %s", all, verified, versions.size(),
-        versions.size() == 2 && !Objects.equals(versions.get(0).contentId(), versions.get(1).contentId())
-            ? "changed in the second backup" : "unchanged");
-    summary.put("catalog", catalog);
-    summary.put("imageVersions", versions.size());
-    summary.put("folder", root.toString());
-    summary.put("snapshots", List.of(s1.snapshot(), s2.snapshot()));
-    summary.put("firstBackup", a);
-    summary.put("secondBackup", b);
-    summary.put("restoreMillis", r.durationMillis());
-    summary.put("restoreIdentical", true);
-    summary.put("checkOk", true);
-    if (global.json) {
-      printJson(summary);
-    } else {
-      say("");
-      say("done. Look around with:");
-      say("  export CAIRN_REPO=%s CAIRN_PASSWORD_FILE=%s", repoDir, pwFile);
-      say("  ./cairn snapshots;  ./cairn diff %s %s;  ./cairn ls latest", s1.snapshot().substring(0, 8), s2.snapshot().substring(0, 8));
-      say("  ./cairn points --catalog %s;  ./cairn find image-a.bin --catalog %s", catalog, catalog);
+      step("7/7 cataloguing the points and their files (SQLite, %s)", catalog);
+      CatalogService cat = new CatalogService(ws);
+      int all = cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, false, 0), null))
+          .size();
+      int verified = cat.points(new CatalogService.PointsRequest(new Catalog.PointQuery(null, null, null, null, null, null, null, true, 0), null))
+          .size();
+      List<Catalog.FileVersion> versions = cat.find(new CatalogService.FindRequest("image-a.bin", null, null));
+      say("    %d points, %d verified by the check above; 'image-a.bin' has %d versions, %s", all, verified, versions.size(),
+          versions.size() == 2 && !Objects.equals(versions.get(0).contentId(), versions.get(1).contentId())
+              ? "changed in the second backup" : "unchanged");
+      summary.put("catalog", catalog);
+      summary.put("imageVersions", versions.size());
+      summary.put("folder", root.toString());
+      summary.put("snapshots", List.of(s1.snapshot(), s2.snapshot()));
+      summary.put("firstBackup", a);
+      summary.put("secondBackup", b);
+      summary.put("restoreMillis", r.durationMillis());
+      summary.put("restoreIdentical", true);
+      summary.put("checkOk", true);
+      if (global.json) {
+        printJson(summary);
+      } else {
+        say("");
+        say("done. Look around with:");
+        say("  export CAIRN_REPO=%s CAIRN_PASSWORD_FILE=%s", repoDir, pwFile);
+        say("  ./cairn snapshots;  ./cairn diff %s %s;  ./cairn ls latest", s1.snapshot().substring(0, 8), s2.snapshot().substring(0, 8));
+        say("  ./cairn points --catalog %s;  ./cairn find image-a.bin --catalog %s", catalog, catalog);
+      }
     }
     return 0;
   }

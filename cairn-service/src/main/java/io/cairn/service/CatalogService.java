@@ -71,23 +71,21 @@ public final class CatalogService {
     if ((role != null || tier != null) && named.size() != 1) {
       throw new CairnException(ErrorCode.USAGE, "--role and --tier label the repository given with --repo");
     }
-    try (Catalog c = ws.catalog()) {
-      List<Synced> out = syncAll(c, targets(c, named, known || named.isEmpty()), listener);
-      if (role != null || tier != null) {
-        String loc = ws.stores().canonical(named.get(0));
-        for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(loc)) c.label(r.id(), role, tier);
-      }
-      return out;
+    Catalog c = ws.catalog();
+    List<Synced> out = syncAll(c, targets(c, named, known || named.isEmpty()), listener);
+    if (role != null || tier != null) {
+      String loc = ws.stores().canonical(named.get(0));
+      for (Catalog.RepositoryRow r : c.repositories()) if (r.location().equals(loc)) c.label(r.id(), role, tier);
     }
+    return out;
   }
 
   /** Empties the catalog (or creates it) and synchronizes the named repositories and every one it knew. */
   public List<Synced> rebuild(List<String> named, Listener listener) {
-    try (Catalog c = ws.catalog()) {
-      List<String> t = targets(c, named, true);
-      c.clear();
-      return syncAll(c, t, listener);
-    }
+    Catalog c = ws.catalog();
+    List<String> t = targets(c, named, true);
+    c.clear();
+    return syncAll(c, t, listener);
   }
 
   private List<Synced> syncAll(Catalog c, List<String> targets, Listener listener) {
@@ -117,49 +115,44 @@ public final class CatalogService {
   public List<Verified> verify(VerifyRequest req) {
     List<String> named = req.repositories();
     boolean known = req.includeKnown();
-    try (Catalog c = ws.catalog()) {
-      List<Verified> out = new ArrayList<>();
-      for (String t : targets(c, named, known || named.isEmpty())) {
-        try (Repository repo = ws.open(t, Workspace.Use.PLAIN)) {
-          out.add(new Verified(t, true, null, c.verify(repo, t)));
-        } catch (IOException | RuntimeException e) {
-          out.add(new Verified(t, false, Failures.describe(e), null));
-        }
+    Catalog c = ws.catalog();
+    List<Verified> out = new ArrayList<>();
+    for (String t : targets(c, named, known || named.isEmpty())) {
+      try (Repository repo = ws.open(t, Workspace.Use.PLAIN)) {
+        out.add(new Verified(t, true, null, c.verify(repo, t)));
+      } catch (IOException | RuntimeException e) {
+        out.add(new Verified(t, false, Failures.describe(e), null));
       }
-      return out;
     }
+    return out;
   }
 
   /** The repositories the catalog knows, and where the catalog is. */
   public record Repositories(String catalog, List<Catalog.RepositoryRow> repositories) {}
 
   public Repositories repositories() {
-    try (Catalog c = ws.catalog()) {
-      return new Repositories(c.store().location(), c.repositories());
-    }
+    Catalog c = ws.catalog();
+    return new Repositories(c.store().location(), c.repositories());
   }
 
   /** Points matching {@code query}; with {@code asOf}, the newest point of each asset at or before it. */
   public record PointsRequest(Catalog.PointQuery query, Instant asOf) {}
 
   public List<Catalog.PointRow> points(PointsRequest req) {
-    try (Catalog c = ws.catalog()) {
-      return req.asOf() == null ? c.points(req.query()) : c.asOf(req.asOf(), req.query());
-    }
+    Catalog c = ws.catalog();
+    return req.asOf() == null ? c.points(req.query()) : c.asOf(req.asOf(), req.query());
   }
 
   public Catalog.PointDetail show(String ref) {
-    try (Catalog c = ws.catalog()) {
-      return c.show(ref);
-    }
+    Catalog c = ws.catalog();
+    return c.show(ref);
   }
 
   /** Every version of the files matching {@code glob}, optionally of one asset and since a time (nulls: any). */
   public record FindRequest(String glob, String asset, Instant since) {}
 
   public List<Catalog.FileVersion> find(FindRequest req) {
-    try (Catalog c = ws.catalog()) {
-      return c.find(req.glob(), req.asset(), req.since());
-    }
+    Catalog c = ws.catalog();
+    return c.find(req.glob(), req.asset(), req.since());
   }
 }

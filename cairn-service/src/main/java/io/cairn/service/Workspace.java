@@ -13,15 +13,18 @@ import java.util.Arrays;
 
 /**
  * The composition root every service works in: validated settings, the clock, where passwords come
- * from, the catalog and the store factory. Holds no open resources, so one workspace serves any number
- * of concurrent jobs; each use case opens what it needs and closes it.
+ * from, the catalog and the store factory. One workspace serves any number of concurrent jobs: each
+ * use case opens the repositories it needs and closes them; the catalog (and its connection pool) is
+ * opened on first use and shared until {@link #close} — a command's one use, or a server's life.
  */
-public final class Workspace {
+public final class Workspace implements AutoCloseable {
   private final Settings settings;
   private final InstantSource clock;
   private final Secrets secrets;
   private final StoreFactory stores;
   private final Runnable afterBulkGarbage;
+  private Catalog catalog; // guarded by this
+  private boolean closed; // guarded by this
 
   /**
    * @param catalog the catalog: an SQLite file or a {@code jdbc:postgresql:} URL; null when off
@@ -96,12 +99,25 @@ public final class Workspace {
     }
   }
 
-  /** Opens the catalog; fails when it is off (for use cases that are about the catalog). */
-  public Catalog catalog() {
+  /**
+   * The catalog, opened on first use and shared by every use case until {@link #close}; callers do not
+   * close it. Fails when it is off (for use cases that are about the catalog).
+   */
+  public synchronized Catalog catalog() {
     if (settings.catalog() == null) {
       throw new CairnException(ErrorCode.USAGE, "the catalog is off", Remedy.NAME_CATALOG);
     }
-    return Catalog.open(settings.catalog(), clock);
+    if (closed) throw new IllegalStateException("workspace closed");
+    if (catalog == null) catalog = Catalog.open(settings.catalog(), clock);
+    return catalog;
+  }
+
+  /** Closes the catalog (its connection pool), if it was opened. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (catalog != null) catalog.close();
+    catalog = null;
   }
 
   /**
@@ -111,8 +127,8 @@ public final class Workspace {
   public void updateCatalog(Repository repo, String location, Listener listener) {
     if (settings.catalog() == null) return;
     long t0 = System.nanoTime();
-    try (Catalog c = Catalog.open(settings.catalog(), clock)) {
-      c.sync(repo, stores.canonical(location));
+    try {
+      catalog().sync(repo, stores.canonical(location));
     } catch (IOException | RuntimeException | LinkageError e) {
       listener.warning("catalog not updated (" + Failures.describe(e) + ")", Remedy.CATALOG_SYNC);
     }

@@ -41,7 +41,10 @@ class EvidenceRebuildTest {
     assertThat(verifiedOf(cat, first)).isTrue();
     assertThat(verifiedOf(cat, second)).as("taken after the check").isFalse();
 
+    ws.close(); // as the command that took the point would end, before the catalog is deleted
     Files.delete(catalog);
+    ws = new Workspace(new Workspace.Settings(catalog.toString(), 0), Clock.systemUTC(), l -> "pw".toCharArray(), new StoreFactory());
+    cat = new CatalogService(ws);
     List<CatalogService.Synced> rebuilt = cat.rebuild(List.of(repo), Listener.NONE);
     assertThat(rebuilt).singleElement().matches(CatalogService.Synced::ok);
     assertThat(verified(cat)).isEqualTo(before);
