@@ -38,7 +38,7 @@ final class CatalogCommand extends BaseCommand {
     for (CatalogService.Synced s : synced) {
       if (!s.ok()) {
         failed++;
-        cmd.err().println("cairn: " + s.location() + ": not synchronized: " + s.error());
+        if (!cmd.global.json) cmd.err().println("cairn: " + s.location() + ": not synchronized: " + s.error());
         continue;
       }
       Catalog.SyncReport r = s.report();
@@ -97,7 +97,7 @@ final class CatalogCommand extends BaseCommand {
       for (CatalogService.Verified v : report) {
         if (!v.ok()) {
           bad++;
-          err().println("cairn: " + v.location() + ": cannot verify: " + v.error());
+          if (!global.json) err().println("cairn: " + v.location() + ": cannot verify: " + v.error());
           continue;
         }
         Catalog.Drift d = v.drift();

@@ -1,6 +1,7 @@
 package io.cairn.cli;
 
 import io.cairn.engine.Remedy;
+import io.cairn.service.JsonOutput;
 import io.cairn.service.Listener;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -53,10 +54,12 @@ final class CliListener implements Listener {
     }
   }
 
+  /** A warning: one line, or with {@code --json} one JSON object {@code {"warning": {message, remedy}}}. */
   @Override
   public void warning(String message, Remedy remedy) {
     synchronized (err) {
-      err.println("cairn: warning: " + message + (remedy == null ? "" : "; " + Remedies.text(remedy)));
+      String what = remedy == null ? null : Remedies.text(remedy);
+      err.println(global.json ? JsonOutput.warning(message, what) : "cairn: warning: " + message + (what == null ? "" : "; " + what));
       err.flush();
     }
   }

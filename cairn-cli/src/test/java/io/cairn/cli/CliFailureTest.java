@@ -78,6 +78,21 @@ class CliFailureTest {
   }
 
   @Test
+  void aCatalogThatCannotBeUpdated_isAWarning_asJsonWithJson_andTheBackupSucceeds() throws Exception {
+    Cli cli = repoWithSnapshot();
+    Path broken = tmp.resolve("broken.db");
+    Files.writeString(broken, "not a database ".repeat(100));
+    Cli.Run r = cli.run("backup", tmp.resolve("src").toString(), "--catalog", broken.toString(), "--json");
+    assertThat(r.code()).isZero();
+    assertThat(r.json().get("complete").asBoolean()).isTrue();
+    JsonNode w = Json.MAPPER.readTree(r.err()).get("warning");
+    assertThat(w.get("message").asText()).startsWith("catalog not updated");
+    assertThat(w.get("remedy").asText()).contains("cairn catalog sync");
+    Cli.Run text = cli.run("backup", tmp.resolve("src").toString(), "--catalog", broken.toString());
+    assertThat(text.errLines()).singleElement().asString().startsWith("cairn: warning: catalog not updated");
+  }
+
+  @Test
   void missingRepository_exits10() throws Exception {
     Cli cli = new Cli(tmp);
     Cli.Run r = cli.run("snapshots");

@@ -29,6 +29,18 @@ public final class JsonOutput {
     }
   }
 
+  /** A warning as one JSON object: {@code {"warning": {"message", "remedy"}}}. */
+  public static String warning(String message, String remedy) {
+    Map<String, Object> w = new LinkedHashMap<>();
+    w.put("message", message);
+    w.put("remedy", remedy);
+    try {
+      return new ObjectMapper().writeValueAsString(Map.of("warning", w));
+    } catch (JsonProcessingException x) {
+      throw new UncheckedIOException(x);
+    }
+  }
+
   /** A failure as one JSON object: {@code {"error": {"code", "exitCode", "message", "remedy"}}}. */
   public static String error(Failures.Failure f) {
     Map<String, Object> e = new LinkedHashMap<>();
