@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 
-@Command(name = "backup", description = {"Back up files and folders into a new snapshot.",
+@Command(name = "backup", description = {"Back up files and folders (or, with --stdin, standard input) into a new snapshot.",
     "",
     "Files unchanged since the parent snapshot (by default the newest one of this host and these paths) are not read again. Files that cannot be read are listed in the snapshot and make the exit code 3."})
 final class BackupCommand extends BaseCommand {
