@@ -1,60 +1,225 @@
 package io.cairn.engine.fs;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs an external command: output captured, a timeout enforced, stderr kept for the error message,
- * and the child (with its descendants) killed on timeout or interrupt so none is left behind.
+ * The one way Cairn runs an external command (pg_dump, a hook, a command source, mkfifo): its
+ * standard output streamed to the caller or collected, a timeout enforced, the tail of its standard
+ * error kept (bounded) for the error message, and nothing left behind. The command runs in a process
+ * group of its own ({@code setsid}, where the system has it), and the whole group is killed on
+ * timeout, failure or close, so a shell's background children and grandchildren that were reparented
+ * when their parent exited go too.
  */
 public final class Processes {
   private Processes() {}
 
+  /** What is kept of standard error: its last bytes. */
+  static final int STDERR_TAIL = 64 * 1024;
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
+  /** By its path: a job run from cron or systemd may have no PATH. */
+  private static final String KILL = Files.isExecutable(Path.of("/bin/kill")) ? "/bin/kill" : "kill";
+
   /** The result of a finished command. */
   public record Result(int exitCode, String stdout, String stderr) {}
 
+  /** Runs a command to its end, collecting its output (for commands whose output is small). */
   public static Result run(List<String> command, Duration timeout) throws IOException {
+    try (Running r = start(command, Map.of(), timeout, false)) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      try (InputStream in = r.stdout()) {
+        in.transferTo(out);
+      }
+      int code = r.waitFor();
+      return new Result(code, out.toString(StandardCharsets.UTF_8), r.stderr());
+    }
+  }
+
+  /**
+   * Starts a command whose standard output the caller reads from {@link Running#stdout()} (to stream
+   * it), with {@code env} added to the environment and standard input empty. The timeout runs from now:
+   * when it passes, the process group is killed, which ends the output the caller reads.
+   */
+  public static Running start(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
+    return start(command, env, timeout, true);
+  }
+
+  /**
+   * @param sweep whether what the command leaves running in its group is killed when it ends (hooks,
+   *     sources); not for the small tools {@link #run} calls by the thousand (mkfifo, touch)
+   */
+  private static Running start(List<String> command, Map<String, String> env, Duration timeout, boolean sweep)
+      throws IOException {
+    if (!onPath(command.get(0))) {
+      throw new IOException("cannot run " + command.get(0) + ": not found (is it installed and on PATH?)");
+    }
+    List<String> cmd = new ArrayList<>();
+    boolean group = Files.isExecutable(SETSID);
+    if (group) cmd.addAll(List.of(SETSID.toString(), "--wait"));
+    cmd.addAll(command);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    pb.environment().putAll(env);
     Process p;
     try {
-      p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      p = pb.start();
     } catch (IOException e) {
       throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage() + " (is it installed and on PATH?)", e);
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    Thread o = Thread.ofVirtual().start(() -> drain(p.getInputStream(), out));
-    Thread e = Thread.ofVirtual().start(() -> drain(p.getErrorStream(), err));
-    try {
-      if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        kill(p);
-        throw new IOException(command.get(0) + " did not finish within " + timeout.toSeconds() + " s and was stopped");
-      }
-      o.join();
-      e.join();
-    } catch (InterruptedException ie) {
-      kill(p);
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while running " + command.get(0));
+    return new Running(p, command.get(0), group, timeout, sweep);
+  }
+
+  private static boolean onPath(String name) {
+    if (name.contains("/")) return Files.isExecutable(Path.of(name));
+    String path = System.getenv("PATH");
+    for (String dir : (path == null || path.isBlank() ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return true;
     }
-    return new Result(p.exitValue(), out.toString(), err.toString().strip());
+    return false;
   }
 
-  private static void kill(Process p) {
-    p.descendants().forEach(ProcessHandle::destroyForcibly);
-    p.destroyForcibly();
+  /**
+   * A started command. Close it in any case: whatever of its process group still runs then is killed.
+   * Processes it left running after it exited (a shell's background children, which may hold its
+   * output open) are killed at the deadline at the latest.
+   */
+  public static final class Running implements AutoCloseable {
+    private final Process process;
+    private final String name;
+    private final boolean group;
+    private final boolean sweep;
+    private final Duration timeout;
+    private final StderrTail stderr = new StderrTail();
+    private final Thread stderrReader;
+    private final Thread watchdog;
+    private volatile boolean timedOut;
+
+    private Running(Process process, String name, boolean group, Duration timeout, boolean sweep) {
+      this.process = process;
+      this.name = name;
+      this.group = group;
+      this.sweep = sweep;
+      this.timeout = timeout;
+      this.stderrReader = Thread.ofVirtual().name("cairn-stderr-" + process.pid()).start(() -> stderr.drain(process.getErrorStream()));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      this.watchdog = Thread.ofPlatform().daemon().name("cairn-timeout-" + process.pid()).start(() -> {
+        try {
+          if (!process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            timedOut = true;
+            kill();
+            return;
+          }
+          if (!sweep) return;
+          // the command ended; what it left running in its group goes at the deadline (or at close)
+          long rest = deadline - System.nanoTime();
+          if (rest > 0) TimeUnit.NANOSECONDS.sleep(rest);
+          kill();
+        } catch (InterruptedException e) {
+          // closed before the deadline
+        }
+      });
+    }
+
+    /** The command's standard output. */
+    public InputStream stdout() {
+      return process.getInputStream();
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+
+    /**
+     * Waits for the command to end (within its timeout) and returns its exit code; an
+     * {@link IOException} naming the command when the timeout passed and it was killed.
+     */
+    public int waitFor() throws IOException {
+      try {
+        int code = process.waitFor();
+        stderrReader.join(TimeUnit.SECONDS.toMillis(5));
+        if (timedOut) {
+          throw new IOException(name + " did not finish within " + seconds(timeout) + " and was stopped (with every process it started)");
+        }
+        return code;
+      } catch (InterruptedException e) {
+        kill();
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while running " + name);
+      }
+    }
+
+    /** The last {@value #STDERR_TAIL} bytes of standard error, as text. */
+    public String stderr() {
+      return stderr.text();
+    }
+
+    /** Kills the command's process group (or, without {@code setsid}, it and its descendants). */
+    public void kill() {
+      if (group) {
+        // the group id is the command's pid (setsid made it a session leader); -9 -- -PGID signals all of it
+        try {
+          new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+          // fall back to what the JDK can reach
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+
+    @Override
+    public void close() {
+      watchdog.interrupt();
+      if (sweep || process.isAlive()) kill();
+      try {
+        process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
-  private static void drain(InputStream in, ByteArrayOutputStream sink) {
-    try (in) {
-      in.transferTo(sink);
-    } catch (IOException ignored) {
-      // the process went away
+  private static String seconds(Duration d) {
+    return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+  }
+
+  /** Keeps the last bytes of a stream, however long it runs. */
+  private static final class StderrTail {
+    private final byte[] ring = new byte[STDERR_TAIL];
+    private long total; // guarded by this
+
+    void drain(InputStream in) {
+      byte[] buf = new byte[8192];
+      try (in) {
+        for (int n; (n = in.read(buf)) > 0; ) add(buf, n);
+      } catch (IOException ignored) {
+        // the process went away
+      }
+    }
+
+    private synchronized void add(byte[] b, int n) {
+      for (int i = 0; i < n; i++) ring[(int) ((total + i) % ring.length)] = b[i];
+      total += n;
+    }
+
+    synchronized String text() {
+      int len = (int) Math.min(total, ring.length);
+      byte[] out = new byte[len];
+      long start = total - len;
+      for (int i = 0; i < len; i++) out[i] = ring[(int) ((start + i) % ring.length)];
+      return (total > len ? "..." : "") + new String(out, StandardCharsets.UTF_8).strip();
     }
   }
 }
