@@ -4,6 +4,7 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.service.BackupService;
+import io.cairn.service.Times;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.file.Files;
@@ -19,15 +20,23 @@ import picocli.CommandLine.Parameters;
     "",
     "Files unchanged since the parent snapshot (by default the newest one of this host and these paths) are not read again. Files that cannot be read are listed in the snapshot and make the exit code 3."})
 final class BackupCommand extends BaseCommand {
-  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up.")
-  List<Path> paths = new ArrayList<>();
+  @Parameters(paramLabel = "PATH", arity = "0..*", description = "Files or folders to back up (with --stdin-from-command: the command and its arguments, after --).")
+  List<String> paths = new ArrayList<>();
 
   @Option(names = "--stdin", description = "Back up what standard input holds, as the file /NAME of the snapshot (see --stdin-filename); no PATH then.")
   boolean stdin;
 
   @Option(names = "--stdin-filename", paramLabel = "NAME", defaultValue = "stdin",
-      description = "The file name standard input gets in the snapshot (default: ${DEFAULT-VALUE}).")
+      description = "The file name standard input (or the command's output) gets in the snapshot (default: ${DEFAULT-VALUE}).")
   String stdinFilename;
+
+  @Option(names = "--stdin-from-command", description = "Back up the standard output of the command given after --, as --stdin does standard"
+      + " input: no snapshot is written when the command exits with an error (its standard error is shown).")
+  boolean fromCommand;
+
+  @Option(names = "--command-timeout", paramLabel = "DURATION", defaultValue = "24h",
+      description = "Stop the command (and everything it started) when it runs longer (default: ${DEFAULT-VALUE}).")
+  String commandTimeout;
 
   @Option(names = "--tag", paramLabel = "TAG", description = "Tag the snapshot (repeatable).")
   List<String> tags = new ArrayList<>();
@@ -60,17 +69,25 @@ final class BackupCommand extends BaseCommand {
         throw new CairnException(ErrorCode.USAGE, "cannot read exclude file " + f + ": " + Main.describe(e));
       }
     }
+    if (stdin && fromCommand) throw new CairnException(ErrorCode.USAGE, "give --stdin or --stdin-from-command, not both");
     if (stdin && !paths.isEmpty()) throw new CairnException(ErrorCode.USAGE, "--stdin backs up standard input alone; give no PATH");
-    if (!stdin && paths.isEmpty()) throw new CairnException(ErrorCode.USAGE, "nothing to back up: give at least one path, or --stdin");
+    if (!stdin && paths.isEmpty()) {
+      throw new CairnException(ErrorCode.USAGE, fromCommand ? "--stdin-from-command needs the command, after --"
+          : "nothing to back up: give at least one path, or --stdin");
+    }
     BackupService service = new BackupService(workspace());
     BackupService.Outcome r;
-    if (stdin) {
+    if (fromCommand) {
+      r = service.run(new BackupService.CommandRequest(global.repo(), paths, stdinFilename, tags, host,
+          Times.duration(commandTimeout, "--command-timeout")), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()),
+          ProgressLine.rate(p.bytesDone(), t0))));
+    } else if (stdin) {
       BackupService.Stream in = new BackupService.Stream(stdinFilename, Channels.newChannel(System.in));
       r = service.run(new BackupService.StreamRequest(global.repo(), List.of(in), tags, host),
           listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     } else {
-      BackupService.Request req = new BackupService.Request(global.repo(), paths, tags, ex, oneFileSystem, parent, host,
-          !global.json && !global.quiet);
+      BackupService.Request req = new BackupService.Request(global.repo(), paths.stream().map(Arguments::path).toList(), tags, ex,
+          oneFileSystem, parent, host, !global.json && !global.quiet);
       r = service.run(req, listener((p, t0) -> String.format("%d files, %s%s, %s%s%s", p.itemsDone(), bytes(p.bytesDone()),
           p.bytesTotal() > 0 ? " of " + bytes(p.bytesTotal()) : "", ProgressLine.rate(p.bytesDone(), t0),
           ProgressLine.eta(p.bytesDone(), p.bytesTotal(), t0), p.errors() > 0 ? ", " + p.errors() + " errors" : "")));

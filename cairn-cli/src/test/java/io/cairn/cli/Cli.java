@@ -61,7 +61,8 @@ final class Cli {
   /** The command line to run the CLI as a child process of this JVM. */
   static List<String> javaCommand(String... args) {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED", "-Xmx256m", "-cp",
+    List<String> cmd = new ArrayList<>(List.of(java, "--add-opens", "java.base/sun.nio.fs=ALL-UNNAMED",
+        "--enable-native-access=ALL-UNNAMED", "-Xmx256m", "-cp",
         System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
     return cmd;

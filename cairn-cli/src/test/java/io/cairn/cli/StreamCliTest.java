@@ -22,8 +22,10 @@ class StreamCliTest {
 
   /** The real CLI as a child process, with {@code in} as its standard input. */
   private static Run child(Cli cli, Path in, String... args) throws IOException, InterruptedException {
-    List<String> a = new ArrayList<>(List.of(args));
-    a.addAll(List.of("--repo", cli.repo.toString(), "--password-file", cli.passwordFile.toString(), "--catalog", "off"));
+    // the subcommand, then the shared options, then the rest (which may end in "-- command args")
+    List<String> a = new ArrayList<>(List.of(args[0], "--repo", cli.repo.toString(), "--password-file", cli.passwordFile.toString(),
+        "--catalog", "off"));
+    a.addAll(List.of(args).subList(1, args.length));
     ProcessBuilder pb = new ProcessBuilder(Cli.javaCommand(a.toArray(String[]::new)));
     if (in != null) pb.redirectInput(in.toFile());
     Path err = Files.createTempFile(cli.repo.getParent(), "err", ".txt");
@@ -101,5 +103,28 @@ class StreamCliTest {
     Run d = child(cli, null, "dump", "latest", src.toString());
     assertThat(d.code()).isEqualTo(2);
     assertThat(d.err()).contains("not a file");
+  }
+
+  @Test
+  void stdinFromCommand_capturesItsOutput_andAFailingOrHangingCommandLeavesNoSnapshot() throws Exception {
+    Cli cli = new Cli(tmp);
+    cli.init();
+    Run ok = child(cli, null, "backup", "--stdin-from-command", "--stdin-filename", "etcd.db", "--json", "--", "sh", "-c",
+        "head -c 300000 /dev/urandom > " + tmp.resolve("made.bin") + "; cat " + tmp.resolve("made.bin"));
+    assertThat(ok.code()).as(ok.err()).isZero();
+    Run d = child(cli, null, "dump", "latest", "/etcd.db");
+    assertThat(d.out()).isEqualTo(Files.readAllBytes(tmp.resolve("made.bin")));
+    assertThat(cli.run("snapshots", "--json").json().get(0).get("source").get("type").asText()).isEqualTo("command");
+
+    Run failed = child(cli, null, "backup", "--stdin-from-command", "--", "sh", "-c", "echo partial; echo boom >&2; exit 7");
+    assertThat(failed.code()).isEqualTo(16);
+    assertThat(failed.err().strip()).isEqualTo("cairn: command sh exited with 7: boom; no snapshot was written");
+
+    long t0 = System.nanoTime();
+    Run hung = child(cli, null, "backup", "--stdin-from-command", "--command-timeout", "2s", "--", "sh", "-c", "echo x; sleep 300");
+    assertThat(hung.code()).isEqualTo(16);
+    assertThat(hung.err()).contains("did not finish within 2 s");
+    assertThat(System.nanoTime() - t0).isLessThan(TimeUnit.SECONDS.toNanos(60));
+    assertThat(cli.run("snapshots", "--json").json()).as("only the good capture").hasSize(1);
   }
 }

@@ -1,19 +1,26 @@
 package io.cairn.service;
 
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.Progress;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
-import io.cairn.engine.Progress;
 import io.cairn.engine.backup.StreamCapture;
+import io.cairn.engine.fs.Processes;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -54,11 +61,56 @@ public final class BackupService {
     }
   }
 
+  /**
+   * A command whose standard output is captured as the file {@code /NAME} (restic's
+   * {@code --stdin-from-command}): its exit code decides whether a snapshot is written; its standard
+   * error (the tail) is in the error when it fails; it is stopped, with everything it started, when
+   * it outlives {@code timeout}.
+   */
+  public record CommandRequest(String repository, List<String> command, String filename, List<String> tags, String host,
+      Duration timeout) {
+    public CommandRequest {
+      command = List.copyOf(command);
+      if (command.isEmpty()) throw new CairnException(ErrorCode.USAGE, "no command to capture the output of");
+      tags = tags == null ? List.of() : List.copyOf(tags);
+      if (timeout == null || timeout.isNegative() || timeout.isZero()) timeout = Duration.ofDays(1);
+    }
+  }
+
+  /** Captures a command's output into a new snapshot; no snapshot when the command fails. */
+  public Outcome run(CommandRequest req, Listener listener) throws IOException {
+    long t0 = System.nanoTime();
+    try (Processes.Running cmd = Processes.start(req.command(), Map.of(), req.timeout())) {
+      String program = Path.of(req.command().get(0)).getFileName().toString();
+      StreamCapture.Ended ended = () -> {
+        int code = cmd.waitFor();
+        if (code != 0) {
+          String err = cmd.stderr();
+          throw new CairnException(ErrorCode.IO, "command " + program + " exited with " + code + (err.isEmpty() ? "" : ": " + err)
+              + "; no snapshot was written");
+        }
+      };
+      // the program's name only: a command line may hold a secret, and a record never does
+      Map<String, String> source = new LinkedHashMap<>();
+      source.put("type", "command");
+      source.put("program", program);
+      Stream out = new Stream(req.filename(), Channels.newChannel(cmd.stdout()));
+      return run(new StreamRequest(req.repository(), List.of(out), req.tags(), req.host()), listener, ended, source);
+    } finally {
+      listener.phase("command", Duration.ofNanos(System.nanoTime() - t0));
+    }
+  }
+
   /** Captures streams without a temporary file, in bounded memory, then brings the catalog up to date. */
   public Outcome run(StreamRequest req, Listener listener) throws IOException {
+    return run(req, listener, null, Map.of("type", "stream"));
+  }
+
+  private Outcome run(StreamRequest req, Listener listener, StreamCapture.Ended ended, Map<String, String> source)
+      throws IOException {
     Timer timer = new Timer(listener);
     List<StreamCapture.NamedStream> streams = req.streams().stream()
-        .map(s -> new StreamCapture.NamedStream(s.name(), s.channel())).toList();
+        .map(s -> new StreamCapture.NamedStream(s.name(), s.channel(), ended)).toList();
     try (Repository repo = ws.open(req.repository(), Workspace.Use.PLAIN)) {
       timer.phase("open");
       Progress p = new Progress();
@@ -66,7 +118,7 @@ public final class BackupService {
       listener.started("backup", Listener.Progress.of(p));
       Backup.Result r;
       try {
-        r = new StreamCapture(repo, req.tags(), req.host(), p).run(streams);
+        r = new StreamCapture(repo, req.tags(), req.host(), p).run(streams, source);
       } finally {
         listener.finished("backup");
       }

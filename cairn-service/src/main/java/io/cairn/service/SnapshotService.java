@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Questions about the snapshots of one repository: which there are, and what one holds. */
 public final class SnapshotService {
@@ -29,10 +30,11 @@ public final class SnapshotService {
 
   /** A snapshot as surfaces show it. */
   public record Info(String id, Instant time, String host, String username, List<String> paths, List<String> tags, String parent,
-      String tree, Consistency consistency, List<Snapshot.FileError> errors, Snapshot.Stats stats, String program) {
+      String tree, Consistency consistency, Map<String, String> source, List<Snapshot.FileError> errors, Snapshot.Stats stats,
+      String program) {
     static Info of(Snapshot s) {
       return new Info(s.id().toString(), s.time(), s.host(), s.username(), s.paths(), s.tags(), s.parent(), s.tree(),
-          s.consistency(), s.errors(), s.stats(), s.program());
+          s.consistency(), s.source(), s.errors(), s.stats(), s.program());
     }
   }
 

@@ -40,12 +40,28 @@ import java.util.Map;
  */
 public final class StreamCapture {
   /** A stream and the name its content gets in the snapshot (no '/'). */
-  public record NamedStream(String name, ReadableByteChannel channel) {
+  /**
+   * A stream and the name its content gets in the snapshot (no '/'). {@code ended} runs once the
+   * stream reached its end, before anything is recorded: the producer's verdict (a command's exit
+   * code); when it throws, no snapshot is written.
+   */
+  public record NamedStream(String name, ReadableByteChannel channel, Ended ended) {
     public NamedStream {
       if (name == null || name.isEmpty() || name.indexOf('/') >= 0 || name.equals(".") || name.equals("..")) {
         throw new CairnException(ErrorCode.USAGE, "a stream's file name must be one name without '/', got '" + name + "'");
       }
+      if (ended == null) ended = () -> {};
     }
+
+    public NamedStream(String name, ReadableByteChannel channel) {
+      this(name, channel, null);
+    }
+  }
+
+  /** What a stream's producer says once the stream ended: returns when it succeeded, throws when not. */
+  @FunctionalInterface
+  public interface Ended {
+    void check() throws IOException;
   }
 
   private final Repository repo;
@@ -62,6 +78,11 @@ public final class StreamCapture {
 
   /** Reads every stream to its end, in order, and writes the snapshot that holds them. */
   public Backup.Result run(List<NamedStream> streams) throws IOException {
+    return run(streams, Map.of("type", "stream"));
+  }
+
+  /** Like {@link #run(List)}, recording {@code source} (facts about the producer, no secrets) in the snapshot. */
+  public Backup.Result run(List<NamedStream> streams, Map<String, String> source) throws IOException {
     if (streams.isEmpty()) throw new CairnException(ErrorCode.USAGE, "no stream to capture");
     long started = System.nanoTime();
     Instant time = repo.clock().instant();
@@ -76,6 +97,7 @@ public final class StreamCapture {
       try (BlobWriter writer = new BlobWriter(repo)) {
         for (NamedStream s : streams) {
           Node n = capture(writer, s, time);
+          s.ended().check(); // a producer that failed leaves no snapshot (what it stored is reclaimed or reused later)
           files.add(n);
           bytes += n.size();
         }
@@ -89,7 +111,7 @@ public final class StreamCapture {
             writer.bytesAdded.get(), writer.bytesStored.get(), (System.nanoTime() - started) / 1_000_000);
         Snapshot snap = Snapshot.builder().time(time).host(host).username(System.getProperty("user.name")).paths(paths).tags(tags)
             .parent(parent == null ? null : parent.id().toString()).tree(root).consistency(Consistency.CRASH)
-            .source(Map.of("type", "stream")).stats(stats).program("cairn " + Backup.version()).build();
+            .source(source).stats(stats).program("cairn " + Backup.version()).build();
         BlobId id = repo.saveSnapshot(snap);
         return new Backup.Result(snap.withId(id));
       }
