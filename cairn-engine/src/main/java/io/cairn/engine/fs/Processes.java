@@ -33,9 +33,13 @@ public final class Processes {
   /** The result of a finished command. */
   public record Result(int exitCode, String stdout, String stderr) {}
 
-  /** Runs a command to its end, collecting its output (for commands whose output is small). */
+  /**
+   * Runs a command to its end, collecting its output (for commands whose output is small). Like
+   * every command, whatever it leaves running is killed: at its end, or at the deadline when a
+   * leftover holds its output open.
+   */
   public static Result run(List<String> command, Duration timeout) throws IOException {
-    try (Running r = start(command, Map.of(), timeout, false)) {
+    try (Running r = start(command, Map.of(), timeout)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (InputStream in = r.stdout()) {
         in.transferTo(out);
@@ -51,15 +55,6 @@ public final class Processes {
    * when it passes, the process group is killed, which ends the output the caller reads.
    */
   public static Running start(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
-    return start(command, env, timeout, true);
-  }
-
-  /**
-   * @param sweep whether what the command leaves running in its group is killed when it ends (hooks,
-   *     sources); not for the small tools {@link #run} calls by the thousand (mkfifo, touch)
-   */
-  private static Running start(List<String> command, Map<String, String> env, Duration timeout, boolean sweep)
-      throws IOException {
     if (!onPath(command.get(0))) {
       throw new IOException("cannot run " + command.get(0) + ": not found (is it installed and on PATH?)");
     }
@@ -75,7 +70,7 @@ public final class Processes {
     } catch (IOException e) {
       throw new IOException("cannot run " + command.get(0) + ": " + e.getMessage() + " (is it installed and on PATH?)", e);
     }
-    return new Running(p, command.get(0), group, timeout, sweep);
+    return new Running(p, command.get(0), group, timeout);
   }
 
   private static boolean onPath(String name) {
@@ -96,18 +91,16 @@ public final class Processes {
     private final Process process;
     private final String name;
     private final boolean group;
-    private final boolean sweep;
     private final Duration timeout;
     private final StderrTail stderr = new StderrTail();
     private final Thread stderrReader;
     private final Thread watchdog;
     private volatile boolean timedOut;
 
-    private Running(Process process, String name, boolean group, Duration timeout, boolean sweep) {
+    private Running(Process process, String name, boolean group, Duration timeout) {
       this.process = process;
       this.name = name;
       this.group = group;
-      this.sweep = sweep;
       this.timeout = timeout;
       this.stderrReader = Thread.ofVirtual().name("cairn-stderr-" + process.pid()).start(() -> stderr.drain(process.getErrorStream()));
       long deadline = System.nanoTime() + timeout.toNanos();
@@ -118,7 +111,6 @@ public final class Processes {
             kill();
             return;
           }
-          if (!sweep) return;
           // the command ended; what it left running in its group goes at the deadline (or at close)
           long rest = deadline - System.nanoTime();
           if (rest > 0) TimeUnit.NANOSECONDS.sleep(rest);
@@ -182,7 +174,7 @@ public final class Processes {
     @Override
     public void close() {
       watchdog.interrupt();
-      if (sweep || process.isAlive()) kill();
+      kill();
       try {
         process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
