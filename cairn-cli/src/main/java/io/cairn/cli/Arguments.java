@@ -4,9 +4,7 @@ import io.cairn.engine.fs.RawNames;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,18 +62,6 @@ final class Arguments {
       return name == null ? null : Charset.forName(name);
     } catch (RuntimeException e) {
       return null;
-    }
-  }
-
-  /** A path from an argument: built from its UTF-8 bytes when the locale's charset cannot encode it. */
-  static Path path(String arg) {
-    try {
-      return Path.of(arg);
-    } catch (InvalidPathException e) {
-      // as Path.of would have it: no doubled or trailing slashes
-      String clean = arg.replaceAll("/{2,}", "/");
-      if (clean.length() > 1 && clean.endsWith("/")) clean = clean.substring(0, clean.length() - 1);
-      return RawNames.path(FileSystems.getDefault(), new String(clean.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
     }
   }
 }

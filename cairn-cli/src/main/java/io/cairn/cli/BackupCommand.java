@@ -2,6 +2,7 @@ package io.cairn.cli;
 
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.service.BackupService;
 import io.cairn.service.Times;
@@ -86,7 +87,7 @@ final class BackupCommand extends BaseCommand {
       r = service.run(new BackupService.StreamRequest(global.repo(), List.of(in), tags, host),
           listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     } else {
-      BackupService.Request req = new BackupService.Request(global.repo(), paths.stream().map(Arguments::path).toList(), tags, ex,
+      BackupService.Request req = new BackupService.Request(global.repo(), paths.stream().map(RawNames::of).toList(), tags, ex,
           oneFileSystem, parent, host, !global.json && !global.quiet);
       r = service.run(req, listener((p, t0) -> String.format("%d files, %s%s, %s%s%s", p.itemsDone(), bytes(p.bytesDone()),
           p.bytesTotal() > 0 ? " of " + bytes(p.bytesTotal()) : "", ProgressLine.rate(p.bytesDone(), t0),

@@ -3,6 +3,7 @@ package io.cairn.cli;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.fs.RawNames;
 import io.cairn.service.Failures;
 import io.cairn.service.JsonOutput;
 import java.io.FileDescriptor;
@@ -37,7 +38,7 @@ public final class Main {
     cl.setOut(out);
     cl.setErr(err);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
-    cl.registerConverter(Path.class, Arguments::path);
+    cl.registerConverter(Path.class, RawNames::of);
     cl.setExecutionExceptionHandler((ex, line, parse) -> handle(ex, line.getErr(), debug(args), json(args)));
     cl.setParameterExceptionHandler((ex, a) -> {
       PrintWriter e = ex.getCommandLine().getErr();

@@ -7,10 +7,7 @@ import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.ObjectStore;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -42,18 +39,7 @@ public final class StoreFactory {
         throw new CairnException(ErrorCode.USAGE, "bad file: URI " + location + ": " + e.getMessage());
       }
     }
-    return path(location);
-  }
-
-  /** A path from a location string, built from its UTF-8 bytes when the locale's charset cannot encode it. */
-  public static Path path(String s) {
-    try {
-      return Path.of(s);
-    } catch (InvalidPathException e) {
-      String clean = s.replaceAll("/{2,}", "/");
-      if (clean.length() > 1 && clean.endsWith("/")) clean = clean.substring(0, clean.length() - 1);
-      return RawNames.path(FileSystems.getDefault(), new String(clean.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
-    }
+    return RawNames.of(location);
   }
 
   /** The canonical form of a location, as the catalog records it: an absolute path for local stores. */

@@ -100,6 +100,22 @@ public final class RawNames {
     }
   }
 
+  /**
+   * A path from text (an argument, a configured location): {@code Path.of} when the locale's charset
+   * can encode it, else built from its UTF-8 bytes (under the POSIX locale of cron and systemd jobs,
+   * {@code Path.of("/srv/café")} fails), doubled and trailing slashes dropped as {@code Path.of} would.
+   */
+  public static Path of(String text) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      String clean = text.replaceAll("/{2,}", "/");
+      if (clean.length() > 1 && clean.endsWith("/")) clean = clean.substring(0, clean.length() - 1);
+      return path(FileSystems.getDefault(),
+          new String(clean.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1));
+    }
+  }
+
   /** The whole path as a byte string. */
   public static String bytesOf(Path p) {
     if (AS_BYTES != null) {
