@@ -34,10 +34,6 @@ final class Aead {
 
   /** Encrypts src into dst at dstOff; returns bytes written (len + TAG). */
   static int seal(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return sealWith(c, key, nonce, aad, src, off, len, dst, dstOff);
-  }
-
-  private static int sealWith(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
     try {
       c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG * 8, nonce));
       if (aad != null) c.updateAAD(aad);
@@ -48,11 +44,7 @@ final class Aead {
   }
 
   /** Decrypts into dst at dstOff; returns the plaintext length, or -1 when authentication fails. */
-  static int openInto(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst, int dstOff) {
-    return openIntoWith(c, key, nonce, aad, src, off, len, dst, dstOff);
-  }
-
-  private static int openIntoWith(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst,
+  static int openInto(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len, byte[] dst,
       int dstOff) {
     if (len < TAG) return -1;
     try {
@@ -68,10 +60,6 @@ final class Aead {
 
   /** Decrypts; returns null when authentication fails. */
   static byte[] open(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
-    return openWith(c, key, nonce, aad, src, off, len);
-  }
-
-  private static byte[] openWith(Cipher c, byte[] key, byte[] nonce, byte[] aad, byte[] src, int off, int len) {
     if (len < TAG) return null;
     try {
       c.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG * 8, nonce));
