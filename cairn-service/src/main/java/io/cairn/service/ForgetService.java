@@ -108,12 +108,18 @@ public final class ForgetService {
       timer.phase("decide");
       if (!req.dryRun()) for (Snapshot s : remove) repo.forgetSnapshot(s.id());
       timer.phase("forget");
-      if (!req.dryRun() && !remove.isEmpty()) ws.updateCatalog(repo, req.repository(), listener);
+      boolean pruning = req.prune() && !req.dryRun() && !remove.isEmpty();
+      // synced once, after the prune when there is one: the prune changes nothing the catalog holds
+      // that the forget did not, so a second sync would only read the repository again
+      if (!req.dryRun() && !remove.isEmpty() && !pruning) ws.updateCatalog(repo, req.repository(), listener);
       Pruner.Report pr = null;
-      if (req.prune() && !req.dryRun() && !remove.isEmpty()) {
-        pr = new Pruner(repo, 5, false, Duration.ofHours(1), Leases.DEFAULT_TTL).run();
-        timer.phase("prune");
-        ws.updateCatalog(repo, req.repository(), listener);
+      if (pruning) {
+        try {
+          pr = new Pruner(repo, 5, false, Duration.ofHours(1), Leases.DEFAULT_TTL).run();
+          timer.phase("prune");
+        } finally {
+          ws.updateCatalog(repo, req.repository(), listener); // the forget is recorded even when the prune fails
+        }
       }
       return new Outcome(req.dryRun(), groups, rows, remove.stream().map(s -> s.id().toString()).toList(), pr);
     }
