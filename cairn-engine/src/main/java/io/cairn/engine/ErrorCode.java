@@ -27,6 +27,10 @@ public enum ErrorCode {
   IO(16),
   /** A snapshot, path or object the user named does not exist. */
   NOT_FOUND(17),
+  /** A hook failed or outlived its timeout and its policy was {@code abort}: nothing was captured. */
+  HOOK_FAILED(18),
+  /** The policy file (cairn.yaml) is missing, malformed or invalid; each problem is named with its line and column. */
+  CONFIG(78),
   /** Interrupted by the user (SIGINT). */
   INTERRUPTED(130);
 

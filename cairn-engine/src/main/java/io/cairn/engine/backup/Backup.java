@@ -86,6 +86,7 @@ public final class Backup {
   private volatile Throwable failure;
   private final CountDownLatch rootDone = new CountDownLatch(1);
   private volatile BlobId rootTree;
+  private Finisher finisher = Finisher.NONE;
 
   private final AtomicLong nFiles = new AtomicLong();
   private final AtomicLong nDirs = new AtomicLong();
@@ -111,6 +112,12 @@ public final class Backup {
     }
   }
 
+  /** Completes the snapshot before it is saved (see {@link Finisher}); returns this. */
+  public Backup finishWith(Finisher f) {
+    this.finisher = f;
+    return this;
+  }
+
   public Result run() throws IOException {
     long started = System.nanoTime();
     Instant time = repo.clock().instant();
@@ -129,7 +136,7 @@ public final class Backup {
     List<String> paths = sources.stream().map(Path::toString).sorted().distinct().toList();
     // the lease comes before the index is read: a prune that marks after this waits for it
     try (Leases.Held lease = new Leases(repo).acquireShared(opt.leaseTtl())) {
-      Snapshot s = capture(started, time, host, paths, sources);
+      Snapshot s = finisher.finish(capture(started, time, host, paths, sources));
       lease.ensureValid(); // a lapsed lease means a prune may have removed what this backup reused
       BlobId id = repo.saveSnapshot(s);
       return new Result(s.withId(id));

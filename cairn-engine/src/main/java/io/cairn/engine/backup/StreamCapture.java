@@ -39,7 +39,6 @@ import java.util.Map;
  * that fails leaves no snapshot (its packs are reclaimed or reused later).
  */
 public final class StreamCapture {
-  /** A stream and the name its content gets in the snapshot (no '/'). */
   /**
    * A stream and the name its content gets in the snapshot (no '/'). {@code ended} runs once the
    * stream reached its end, before anything is recorded: the producer's verdict (a command's exit
@@ -68,12 +67,19 @@ public final class StreamCapture {
   private final Progress progress;
   private final List<String> tags;
   private final String host;
+  private Finisher finisher = Finisher.NONE;
 
   public StreamCapture(Repository repo, List<String> tags, String host, Progress progress) {
     this.repo = repo;
     this.tags = List.copyOf(tags);
     this.host = host != null ? host : Repository.hostname();
     this.progress = progress == null ? new Progress() : progress;
+  }
+
+  /** Completes the snapshot before it is saved (see {@link Finisher}); returns this. */
+  public StreamCapture finishWith(Finisher f) {
+    this.finisher = f;
+    return this;
   }
 
   /** Reads every stream to its end, in order, and writes the snapshot that holds them. */
@@ -112,6 +118,8 @@ public final class StreamCapture {
         Snapshot snap = Snapshot.builder().time(time).host(host).username(System.getProperty("user.name")).paths(paths).tags(tags)
             .parent(parent == null ? null : parent.id().toString()).tree(root).consistency(Consistency.CRASH)
             .source(source).stats(stats).program("cairn " + Backup.version()).build();
+        snap = finisher.finish(snap);
+        lease.ensureValid();
         BlobId id = repo.saveSnapshot(snap);
         return new Backup.Result(snap.withId(id));
       }

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param extra fields this version does not know (written by a newer one): kept, so a snapshot read
  *     and rewritten here (by {@code repair snapshots}) loses nothing
  * @param errors what could not be captured, per path; never silently dropped
+ * @param consistencyReason why it has that level, in words (which hook quiesced it, whose snapshot a dump read)
+ * @param hooks the hooks run around the capture, with their outcomes (null when none ran)
+ * @param groupRun for a member of a consistency group's capture, the run id its {@link GroupPoint} carries
  * @param original for a snapshot written by {@code cairn repair snapshots}, the id of the damaged
  *     snapshot it replaces (kept until forgotten); null otherwise
  */
@@ -43,6 +46,9 @@ public record Snapshot(
     Stats stats,
     String program,
     String original,
+    String consistencyReason,
+    List<HookRun> hooks,
+    String groupRun,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
   public static final int VERSION = 1;
@@ -52,6 +58,7 @@ public record Snapshot(
     paths = paths == null ? List.of() : List.copyOf(paths);
     tags = tags == null ? List.of() : List.copyOf(tags);
     errors = errors == null ? List.of() : List.copyOf(errors);
+    hooks = hooks == null || hooks.isEmpty() ? null : List.copyOf(hooks);
     extra = extra == null ? new LinkedHashMap<>() : extra;
   }
 
@@ -79,6 +86,9 @@ public record Snapshot(
     b.stats = stats;
     b.program = program;
     b.original = original;
+    b.consistencyReason = consistencyReason;
+    b.hooks = hooks;
+    b.groupRun = groupRun;
     b.extra = new LinkedHashMap<>(extra);
     return b;
   }
@@ -101,6 +111,9 @@ public record Snapshot(
     private Stats stats;
     private String program;
     private String original;
+    private String consistencyReason;
+    private List<HookRun> hooks;
+    private String groupRun;
     private Map<String, Object> extra = new LinkedHashMap<>();
 
     private Builder() {}
@@ -180,19 +193,36 @@ public record Snapshot(
       return this;
     }
 
+    /** Why the point has its consistency level (a hook quiesced it, a database's own snapshot, ...). */
+    public Builder consistencyReason(String v) {
+      consistencyReason = v;
+      return this;
+    }
+
+    public Builder hooks(List<HookRun> v) {
+      hooks = v;
+      return this;
+    }
+
+    /** The id of the group capture this point is a member of (its manifest lists the members). */
+    public Builder groupRun(String v) {
+      groupRun = v;
+      return this;
+    }
+
     /** The snapshot, without an id (the repository gives it one when it is saved). */
     public Snapshot build() {
       if (time == null || host == null || tree == null || consistency == null) {
         throw new IllegalStateException("a snapshot needs a time, a host, a tree and a consistency level");
       }
       return new Snapshot(version, null, time, host, username, paths, tags, parent, tree, consistency, asset, group, source, errors,
-          stats, program, original, extra);
+          stats, program, original, consistencyReason, hooks, groupRun, extra);
     }
   }
 
   public Snapshot withId(BlobId newId) {
     return new Snapshot(version, newId, time, host, username, paths, tags, parent, tree, consistency, asset, group, source,
-        errors, stats, program, original, extra);
+        errors, stats, program, original, consistencyReason, hooks, groupRun, extra);
   }
 
   /** A copy with another tree, tags, error list and {@code original} (what repair writes); unknown fields kept. */
@@ -207,6 +237,18 @@ public record Snapshot(
 
   /** A path that could not be captured, and why. */
   public record FileError(String path, String error) {}
+
+  /**
+   * A hook run around a capture: where it belongs ({@code asset} or {@code group}), its phase
+   * ({@code before}, {@code after}, {@code on-error}), how it went and the tail of its output. The
+   * command line itself is not recorded: it may hold a secret.
+   *
+   * @param outcome {@code ok}, {@code failed} (exit code not 0) or {@code timeout}
+   * @param attempts how many times it ran ({@code retry N} runs it up to N+1 times)
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record HookRun(String scope, String name, String phase, String outcome, Integer exitCode, long durationMillis,
+      int attempts, String output) {}
 
   /** What a backup saw and what it added. */
   public record Stats(

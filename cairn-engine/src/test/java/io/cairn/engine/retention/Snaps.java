@@ -20,7 +20,7 @@ final class Snaps {
 
   static Snapshot snap(BlobId id, Instant time, String host, List<String> paths, List<String> tags) {
     return new Snapshot(Snapshot.VERSION, id, time, host, "user", paths, tags, null, null, Consistency.CRASH, null, null, null, null,
-        null, null, null, null);
+        null, null, null, null, null, null, null);
   }
 
   static RetentionPolicy policy(int last, int hourly, int daily, int weekly, int monthly, int yearly) {

@@ -1,0 +1,40 @@
+package io.cairn.policy;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A command run around a capture ({@code sh -c RUN}), with a timeout and what to do when it fails
+ * or outlives it: {@code abort} (nothing is captured), {@code continue} (the capture goes on, and the
+ * point is recorded as crash-consistent with the reason) or {@code retry N} (run up to N more times,
+ * then abort). A {@code before} hook that succeeds quiesces the application unless
+ * {@code quiesce: false} says it only notifies.
+ */
+public record Hook(String run, Duration timeout, OnFailure onFailure, int retries, boolean quiesce, Node.Where where) {
+  public enum OnFailure {
+    ABORT,
+    CONTINUE
+  }
+
+  /** The hooks of an asset or a group, each phase in the order written. */
+  public record Hooks(List<Hook> before, List<Hook> after, List<Hook> onError) {
+    public static final Hooks NONE = new Hooks(List.of(), List.of(), List.of());
+
+    public Hooks {
+      before = List.copyOf(before);
+      after = List.copyOf(after);
+      onError = List.copyOf(onError);
+    }
+
+    public boolean isEmpty() {
+      return before.isEmpty() && after.isEmpty() && onError.isEmpty();
+    }
+  }
+
+  /** The hook's name in records and output: its command's first word, never its arguments (they may hold a secret). */
+  public String name() {
+    String r = run.strip();
+    int sp = r.indexOf(' ');
+    return sp < 0 ? r : r.substring(0, sp);
+  }
+}
