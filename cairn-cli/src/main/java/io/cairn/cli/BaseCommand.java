@@ -40,7 +40,7 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   Workspace workspace() {
     if (workspace == null) {
-      workspace = new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), location -> global.password(false),
+      workspace = new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), global::passwordFor,
           new StoreFactory(), System::gc);
     }
     return workspace;

@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
     footerHeading = "%nEnvironment:%n",
     footer = {
         "  CAIRN_REPO            repository folder (instead of --repo)",
+        "  CAIRN_CONFIG          the policy file (instead of --config)",
         "  CAIRN_PASSWORD        repository password",
         "  CAIRN_PASSWORD_FILE   file holding the repository password",
         "  CAIRN_NEW_PASSWORD, CAIRN_NEW_PASSWORD_FILE   the new password for 'key add' and 'key passwd'",
@@ -27,7 +28,8 @@ import picocli.CommandLine.Spec;
         "Exit codes:",
         "  0 success, 1 internal error, 2 bad usage, 3 completed with warnings (items listed),",
         "  10 no repository, 11 locked (another maintainer, or this process's lease lapsed), 12 wrong password, 13 unsupported format version, 14 data damaged,",
-        "  15 target in the way, 16 I/O error (disk full, permission), 17 not found, 130 interrupted.",
+        "  15 target in the way, 16 I/O error (disk full, permission, a source that failed), 17 not found, 18 a hook failed (abort),",
+        "  78 the policy file is invalid (each problem with its line and column), 130 interrupted.",
         "",
         "See docs/operations.md for the full reference."})
 final class Cairn implements Runnable {
@@ -40,6 +42,8 @@ final class Cairn implements Runnable {
         QuickstartCommand.class,
         InitCommand.class,
         BackupCommand.class,
+        PolicyCommand.class,
+        CaptureCommand.class,
         SnapshotsCommand.class,
         LsCommand.class,
         DiffCommand.class,

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import io.cairn.policy.RepositoryEntry;
+import io.cairn.service.PolicyService;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: where the repository is, how to get its password, output form. */
@@ -22,6 +24,10 @@ final class GlobalOptions {
   @Option(names = "--catalog", paramLabel = "PATH|URL", description = "The catalog: an SQLite file or a jdbc:postgresql: URL"
       + " (default: $CAIRN_CATALOG, else $XDG_DATA_HOME/cairn/catalog.db); 'off' keeps commands from updating it.")
   String catalog;
+
+  @Option(names = "--config", paramLabel = "FILE", description = "The policy (default: $CAIRN_CONFIG, else ./cairn.yaml, else"
+      + " $XDG_CONFIG_HOME/cairn/cairn.yaml); --repo may then name one of its repositories.")
+  String config;
 
   @Option(names = "--json", description = "Print machine-readable JSON on stdout.")
   boolean json;
@@ -37,6 +43,7 @@ final class GlobalOptions {
     if (repo == null) repo = outer.repo;
     if (passwordFile == null) passwordFile = outer.passwordFile;
     if (catalog == null) catalog = outer.catalog;
+    if (config == null) config = outer.config;
     json |= outer.json;
     quiet |= outer.quiet;
     debug |= outer.debug;
@@ -53,27 +60,65 @@ final class GlobalOptions {
     return c.equals("off") ? null : c;
   }
 
-  /** The repository's location: --repo, else $CAIRN_REPO. */
+  /** The repository's location: --repo, else $CAIRN_REPO (either may name a repository of the policy). */
   String repo() {
-    if (repo != null) return repo;
-    String env = System.getenv("CAIRN_REPO");
-    if (env == null || env.isBlank()) {
-      throw new CairnException(ErrorCode.USAGE, "no repository given: pass --repo PATH or set CAIRN_REPO");
-    }
-    return env;
+    String r = repoOrNull();
+    if (r == null) throw new CairnException(ErrorCode.USAGE, "no repository given: pass --repo PATH or set CAIRN_REPO");
+    return r;
   }
 
   /** The repository named on the command line or in $CAIRN_REPO; null when neither. */
   String repoOrNull() {
-    if (repo != null) return repo;
-    String env = System.getenv("CAIRN_REPO");
-    return env == null || env.isBlank() ? null : env;
+    String r = repo != null ? repo : System.getenv("CAIRN_REPO");
+    if (r == null || r.isBlank()) return null;
+    RepositoryEntry named = policyRepository(r);
+    if (named != null) namedRepository = named;
+    return named != null ? named.location() : r;
+  }
+
+  /** The policy's repository --repo named, if it named one. */
+  private RepositoryEntry namedRepository;
+
+  /** The policy, read once per command (null when there is none and none was asked for). */
+  private io.cairn.policy.Policy policy;
+  private boolean policyLooked;
+
+  io.cairn.policy.Policy policy() {
+    if (!policyLooked) {
+      policyLooked = true;
+      policy = PolicyService.load(config, System.getenv());
+    }
+    return policy;
+  }
+
+  /** A repository of the policy called {@code name} (when the name is not a folder that exists), else null. */
+  private RepositoryEntry policyRepository(String name) {
+    if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}") || Files.exists(Path.of(name))) return null;
+    boolean asked = config != null || System.getenv("CAIRN_CONFIG") != null;
+    if (!asked && !Files.isRegularFile(Path.of("cairn.yaml")) && io.cairn.policy.Policy.locate(null, System.getenv(),
+        Path.of("").toAbsolutePath(), Path.of(System.getProperty("user.home"))).isEmpty()) {
+      return null;
+    }
+    return policy().repositories().get(name);
+  }
+
+  /** The password of a repository: its reference in the policy when it is one of the policy's, else the usual sources. */
+  char[] passwordFor(String location) {
+    if (policyLooked && policy != null) {
+      for (RepositoryEntry e : policy.repositories().values()) {
+        if (e.location().equals(location) && e.password() != null) return e.password().resolve(System.getenv()).toCharArray();
+      }
+    }
+    return password(false);
   }
 
   /** Asked once per command, however many repositories it opens ('cairn catalog sync'). */
   private char[] password;
 
   char[] password(boolean confirm) {
+    if (password == null && namedRepository != null && namedRepository.password() != null) {
+      password = namedRepository.password().resolve(System.getenv()).toCharArray();
+    }
     if (password == null) {
       password = secret(passwordFile, "--password-file", "CAIRN_PASSWORD_FILE", "CAIRN_PASSWORD", "repository password", confirm);
     }

@@ -30,11 +30,11 @@ public final class SnapshotService {
 
   /** A snapshot as surfaces show it. */
   public record Info(String id, Instant time, String host, String username, List<String> paths, List<String> tags, String parent,
-      String tree, Consistency consistency, Map<String, String> source, List<Snapshot.FileError> errors, Snapshot.Stats stats,
-      String program) {
+      String tree, String asset, String group, String run, Consistency consistency, String consistencyReason,
+      Map<String, String> source, List<Snapshot.HookRun> hooks, List<Snapshot.FileError> errors, Snapshot.Stats stats, String program) {
     static Info of(Snapshot s) {
-      return new Info(s.id().toString(), s.time(), s.host(), s.username(), s.paths(), s.tags(), s.parent(), s.tree(),
-          s.consistency(), s.source(), s.errors(), s.stats(), s.program());
+      return new Info(s.id().toString(), s.time(), s.host(), s.username(), s.paths(), s.tags(), s.parent(), s.tree(), s.asset(),
+          s.group(), s.run(), s.consistency(), s.consistencyReason(), s.source(), s.hooks(), s.errors(), s.stats(), s.program());
     }
   }
 

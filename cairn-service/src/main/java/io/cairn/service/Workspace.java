@@ -86,9 +86,14 @@ public final class Workspace implements AutoCloseable {
 
   /** Opens the repository at a location with the password {@link Secrets} gives for it. */
   public Repository open(String location, Use use) throws IOException {
+    return open(location, use, secrets);
+  }
+
+  /** Opens the repository at a location with the password {@code from} gives (a policy's reference, say). */
+  public Repository open(String location, Use use, Secrets from) throws IOException {
     if (use != Use.PLAIN) Sealer.warmUp(use == Use.BOTH, true);
     var store = stores.open(location);
-    char[] pw = secrets.password(location);
+    char[] pw = from.password(location);
     try {
       return Repository.open(store, pw, clock, afterBulkGarbage);
     } catch (IOException | RuntimeException e) {

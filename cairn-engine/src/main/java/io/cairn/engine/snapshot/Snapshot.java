@@ -23,7 +23,8 @@ import java.util.Map;
  * @param errors what could not be captured, per path; never silently dropped
  * @param consistencyReason why it has that level, in words (which hook quiesced it, whose snapshot a dump read)
  * @param hooks the hooks run around the capture, with their outcomes (null when none ran)
- * @param groupRun for a member of a consistency group's capture, the run id its {@link GroupPoint} carries
+ * @param run the id of the capture run that made this point (hooks saw it as CAIRN_POINT); the members of a
+ *     consistency group's capture share it with the group's {@link GroupPoint}
  * @param original for a snapshot written by {@code cairn repair snapshots}, the id of the damaged
  *     snapshot it replaces (kept until forgotten); null otherwise
  */
@@ -48,7 +49,7 @@ public record Snapshot(
     String original,
     String consistencyReason,
     List<HookRun> hooks,
-    String groupRun,
+    String run,
     @JsonAnySetter @JsonAnyGetter Map<String, Object> extra) {
 
   public static final int VERSION = 1;
@@ -88,7 +89,7 @@ public record Snapshot(
     b.original = original;
     b.consistencyReason = consistencyReason;
     b.hooks = hooks;
-    b.groupRun = groupRun;
+    b.run = run;
     b.extra = new LinkedHashMap<>(extra);
     return b;
   }
@@ -113,7 +114,7 @@ public record Snapshot(
     private String original;
     private String consistencyReason;
     private List<HookRun> hooks;
-    private String groupRun;
+    private String run;
     private Map<String, Object> extra = new LinkedHashMap<>();
 
     private Builder() {}
@@ -204,9 +205,9 @@ public record Snapshot(
       return this;
     }
 
-    /** The id of the group capture this point is a member of (its manifest lists the members). */
-    public Builder groupRun(String v) {
-      groupRun = v;
+    /** The id of the capture run (shared by a consistency group's members and its manifest). */
+    public Builder run(String v) {
+      run = v;
       return this;
     }
 
@@ -216,13 +217,13 @@ public record Snapshot(
         throw new IllegalStateException("a snapshot needs a time, a host, a tree and a consistency level");
       }
       return new Snapshot(version, null, time, host, username, paths, tags, parent, tree, consistency, asset, group, source, errors,
-          stats, program, original, consistencyReason, hooks, groupRun, extra);
+          stats, program, original, consistencyReason, hooks, run, extra);
     }
   }
 
   public Snapshot withId(BlobId newId) {
     return new Snapshot(version, newId, time, host, username, paths, tags, parent, tree, consistency, asset, group, source,
-        errors, stats, program, original, consistencyReason, hooks, groupRun, extra);
+        errors, stats, program, original, consistencyReason, hooks, run, extra);
   }
 
   /** A copy with another tree, tags, error list and {@code original} (what repair writes); unknown fields kept. */
