@@ -70,7 +70,7 @@ final class MariadbCapture implements Capture {
     boolean binlog = cols.length > 1 && cols[1].equals("1");
     facts.put("tool", Processes.run(List.of(dump, "--version"), Duration.ofSeconds(30)).stdout().strip());
     List<String> cmd = new ArrayList<>(List.of(dump, "--single-transaction", "--quick", "--routines", "--events", "--triggers",
-        "--hex-blob", "--connect-timeout=30"));
+        "--hex-blob"));
     if (binlog) cmd.add("--master-data=2");
     cmd.addAll(conn);
     String name;
@@ -85,7 +85,7 @@ final class MariadbCapture implements Capture {
       facts.put("databases", String.join(",", source.databases()));
     }
     if (!binlog) facts.put("binlog", "off (no position to record)");
-    try (HeadScan p = new HeadScan(cmd, env, source.timeout(), dump, facts, binlog)) {
+    try (HeadScan p = new HeadScan(cmd, env, source.timeout(), Path.of(dump).getFileName().toString(), facts, binlog)) {
       String reason = "one --single-transaction dump (consistent for transactional tables)"
           + (binlog ? ", its binary log position recorded" : "");
       return new StreamCapture(repo, ctx.tags(), ctx.host(), ctx.progress())
