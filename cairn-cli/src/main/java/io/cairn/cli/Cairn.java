@@ -44,6 +44,8 @@ final class Cairn implements Runnable {
         BackupCommand.class,
         PolicyCommand.class,
         CaptureCommand.class,
+        PlanCommand.class,
+        RunCommand.class,
         SnapshotsCommand.class,
         LsCommand.class,
         DiffCommand.class,

@@ -23,6 +23,7 @@ public final class Workspace implements AutoCloseable {
   private final Secrets secrets;
   private final StoreFactory stores;
   private final Runnable afterBulkGarbage;
+  private final Workspace parent;
   private Catalog catalog; // guarded by this
   private boolean closed; // guarded by this
 
@@ -51,6 +52,12 @@ public final class Workspace implements AutoCloseable {
    *     short-lived command passes {@code System::gc} to keep its peak memory down; a server does not
    */
   public Workspace(Settings settings, InstantSource clock, Secrets secrets, StoreFactory stores, Runnable afterBulkGarbage) {
+    this(settings, clock, secrets, stores, afterBulkGarbage, null);
+  }
+
+  private Workspace(Settings settings, InstantSource clock, Secrets secrets, StoreFactory stores, Runnable afterBulkGarbage,
+      Workspace parent) {
+    this.parent = parent;
     this.settings = settings;
     this.clock = clock;
     this.secrets = secrets;
@@ -109,12 +116,21 @@ public final class Workspace implements AutoCloseable {
    * close it. Fails when it is off (for use cases that are about the catalog).
    */
   public synchronized Catalog catalog() {
+    if (parent != null) return parent.catalog();
     if (settings.catalog() == null) {
       throw new CairnException(ErrorCode.USAGE, "the catalog is off", Remedy.NAME_CATALOG);
     }
     if (closed) throw new IllegalStateException("workspace closed");
     if (catalog == null) catalog = Catalog.open(settings.catalog(), clock);
     return catalog;
+  }
+
+  /**
+   * This workspace with passwords from {@code first} (a policy's references), falling back to this
+   * one's; it shares this workspace's catalog and is closed with it.
+   */
+  public Workspace withSecrets(Secrets first) {
+    return new Workspace(settings, clock, first, stores, afterBulkGarbage, this);
   }
 
   /** Closes the catalog (its connection pool), if it was opened. */

@@ -1,0 +1,45 @@
+package io.cairn.cli;
+
+import io.cairn.schedule.Planner;
+import io.cairn.service.PlanService;
+import io.cairn.service.Times;
+import java.time.Instant;
+import java.time.ZoneId;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "plan", description = {"What the policy asks for now: every asset's and group's newest point against its RPO, breaches,"
+    + " when the next capture is due, and when verification and prune are due per repository.",
+    "",
+    "Read-only. 'cairn run --due' does what this shows as due."})
+final class PlanCommand extends BaseCommand {
+  @Option(names = "--at", paramLabel = "TIME", description = "Plan as of TIME instead of now (2027-01-31T18:00, or an instant ending in Z).")
+  String at;
+
+  @Override
+  public Integer call() throws Exception {
+    Instant when = at == null ? null : Times.instant(at, "--at", ZoneId.systemDefault());
+    Planner.Plan plan = new PlanService(workspace()).run(new PlanService.Request(global.policy(), when, global.repoOrNull(),
+        System.getenv()), listener());
+    if (global.json) {
+      printJson(plan);
+      return 0;
+    }
+    say("%-16s %-6s %-10s %-8s %-20s %-12s %-6s %s", "TARGET", "KIND", "CLASS", "RPO", "NEWEST", "CONSISTENCY", "DUE", "STATE");
+    for (Planner.Target t : plan.targets()) {
+      String due = t.capturedWith() != null ? "(" + t.capturedWith() + ")" : t.due() ? "now" : RunCommand.in(plan.at(), t.dueAt());
+      say("%-16s %-6s %-10s %-8s %-20s %-12s %-6s %s", t.name(), t.kind(), t.className(), RunCommand.human(t.rpo()),
+          t.newest() == null ? "-" : RunCommand.time(t.newest()), t.consistency() == null ? "-" : t.consistency().label(), due,
+          (t.breach() ? "BREACH: " : "ok: ") + t.reason());
+    }
+    for (Planner.Repo r : plan.repositories()) {
+      say("repository %s: verify %s (last %s, %s), prune %s (last %s, %s)", r.name(), r.verify(),
+          r.lastVerified() == null ? "never" : RunCommand.time(r.lastVerified()), r.verifyDueAt() == null ? "never due"
+              : r.verifyDue() ? "due now" : "due " + RunCommand.in(plan.at(), r.verifyDueAt()),
+          r.prune(), r.lastPruned() == null ? "never" : RunCommand.time(r.lastPruned()), r.pruneDueAt() == null ? "never due"
+              : r.pruneDue() ? "due now" : "due " + RunCommand.in(plan.at(), r.pruneDueAt()));
+    }
+    for (String w : plan.warnings()) err().println("cairn: warning: " + w);
+    return 0;
+  }
+}

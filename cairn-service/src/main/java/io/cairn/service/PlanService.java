@@ -1,0 +1,76 @@
+package io.cairn.service;
+
+import io.cairn.engine.repo.Repository;
+import io.cairn.policy.Asset;
+import io.cairn.policy.Policy;
+import io.cairn.policy.RepositoryEntry;
+import io.cairn.schedule.History;
+import io.cairn.schedule.Planner;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What is due and what is in breach: for every asset and group, its newest point against its RPO
+ * and when the next capture is due; for every repository, when verification and prune are due. The
+ * history comes from the repositories (snapshots, group manifests, check and maintenance records).
+ */
+public final class PlanService {
+  private final Workspace ws;
+
+  public PlanService(Workspace ws) {
+    this.ws = ws;
+  }
+
+  /**
+   * @param at the instant to plan for (null: now, from the workspace's clock)
+   * @param fallbackRepository where assets go that the policy gives no repository (the CLI's --repo); may be null
+   */
+  public record Request(Policy policy, Instant at, String fallbackRepository, Map<String, String> env) {
+    public Request {
+      env = env == null ? Map.of() : Map.copyOf(env);
+    }
+  }
+
+  public Planner.Plan run(Request req, Listener listener) throws IOException {
+    Instant at = req.at() != null ? req.at() : ws.clock().instant();
+    return Planner.plan(req.policy(), history(req.policy(), req.fallbackRepository(), req.env(), listener), at, req.fallbackRepository());
+  }
+
+  /** The repositories the policy's assets use, by the name the planner files them under, with their locations. */
+  static Map<String, String> repositories(Policy p, String fallback) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Asset a : p.assets().values()) {
+      var entry = p.repositoryOf(a);
+      if (entry.isPresent()) out.put(entry.get().name(), entry.get().location());
+      else if (fallback != null) out.put(fallback, fallback);
+    }
+    return out;
+  }
+
+  /** The history of every repository the policy uses; one that cannot be read is a warning and an empty history. */
+  History history(Policy p, String fallback, Map<String, String> env, Listener listener) throws IOException {
+    History h = History.empty();
+    Workspace w = ws.withSecrets(CaptureService.policySecrets(ws, p, env));
+    for (var e : repositories(p, fallback).entrySet()) {
+      try (Repository repo = w.open(e.getValue(), Workspace.Use.PLAIN)) {
+        h.add(e.getKey(), repo);
+      } catch (IOException | RuntimeException ex) {
+        listener.warning("repository " + e.getKey() + " not read (" + Failures.describe(ex) + "): it is planned as if empty", null);
+      }
+    }
+    return h;
+  }
+
+  /** The location of a repository the planner names. */
+  static String location(Policy p, String name) {
+    RepositoryEntry e = p.repositories().get(name);
+    return e != null ? e.location() : name;
+  }
+
+  static List<String> names(Policy p) {
+    return List.copyOf(p.repositories().keySet());
+  }
+}

@@ -1,0 +1,172 @@
+package io.cairn.service;
+
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.repo.MaintenanceRecord;
+import io.cairn.engine.repo.Repository;
+import io.cairn.policy.Policy;
+import io.cairn.schedule.Planner;
+import io.cairn.schedule.Retire;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Does everything that is due: captures (groups whole, assets on their own), then each captured
+ * target's retention, then prune and verification where their cadence says. Safe to call from cron
+ * every minute: one runner at a time per policy (a file lock; a second runner does nothing and says
+ * so), the plan is made after the lock is held (so nothing runs twice), and one target's failure
+ * does not stop the others. The daemon to come calls the same service.
+ */
+public final class RunService {
+  private final Workspace ws;
+
+  public RunService(Workspace ws) {
+    this.ws = ws;
+  }
+
+  /**
+   * @param at plan as if it were this instant (null: now)
+   * @param lock the file that keeps two runners of this policy apart
+   * @param dryRun plan and say what would run, change nothing
+   */
+  public record Request(Policy policy, Instant at, String fallbackRepository, Map<String, String> env, String host, Path lock,
+      boolean dryRun) {
+    public Request {
+      env = env == null ? Map.of() : Map.copyOf(env);
+    }
+  }
+
+  /** One thing done (or tried): a capture, a retention, a prune or a verification. */
+  public record Action(String kind, String target, boolean ok, String detail, ErrorCode code, long durationMillis) {}
+
+  /**
+   * @param skipped why nothing was done (another runner holds the lock), else null
+   */
+  public record Outcome(Instant at, String skipped, List<Action> actions, List<Planner.Target> breaches, int exitCode) {}
+
+  public Outcome run(Request req, Listener listener) throws IOException {
+    Files.createDirectories(req.lock().toAbsolutePath().getParent());
+    try (FileChannel ch = FileChannel.open(req.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock = ch.tryLock()) {
+      Instant at = req.at() != null ? req.at() : ws.clock().instant();
+      if (lock == null) {
+        return new Outcome(at, "another 'cairn run --due' of this policy is running (lock " + req.lock() + "); nothing was done", List.of(),
+            List.of(), 0);
+      }
+      ch.truncate(0).write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
+      return due(req, at, listener);
+    }
+  }
+
+  private Outcome due(Request req, Instant at, Listener listener) throws IOException {
+    Policy p = req.policy();
+    Planner.Plan plan = new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()), listener);
+    List<Action> actions = new ArrayList<>();
+    Workspace w = ws.withSecrets(CaptureService.policySecrets(ws, p, req.env()));
+    for (Planner.Target t : plan.dueCaptures()) {
+      if (req.dryRun()) {
+        actions.add(new Action("capture", t.name(), true, "would capture (" + t.reason() + ")", null, 0));
+        continue;
+      }
+      long t0 = System.nanoTime();
+      CaptureService.Outcome o;
+      try {
+        o = new CaptureService(ws).run(new CaptureService.Request(p, t.name(), List.of(), req.fallbackRepository(), req.env(), req.host()),
+            listener);
+      } catch (IOException | RuntimeException e) {
+        actions.add(failed("capture", t.name(), e, t0));
+        continue;
+      }
+      String detail = o.ok() ? o.points().stream().map(x -> x.asset() + " " + x.snapshot().substring(0, 8) + " " + x.consistency().label())
+          .reduce((a, b) -> a + ", " + b).orElse("") : o.error();
+      actions.add(new Action("capture", t.name(), o.ok(), detail, o.code(), millis(t0)));
+      if (o.ok() || o.group() != null) actions.add(retention(w, p, t, req, listener));
+    }
+    for (Planner.Repo r : plan.repositories()) {
+      String location = PlanService.location(p, r.name());
+      if (r.pruneDue()) {
+        if (req.dryRun()) {
+          actions.add(new Action("prune", r.name(), true, "would prune (last: " + (r.lastPruned() == null ? "never" : r.lastPruned()) + ")", null, 0));
+        } else {
+          actions.add(prune(w, r.name(), location, listener));
+        }
+      }
+      if (r.verifyDue()) {
+        if (req.dryRun()) {
+          actions.add(new Action("verify", r.name(), true, "would check --read-data --since-last (last: "
+              + (r.lastVerified() == null ? "never" : r.lastVerified()) + ")", null, 0));
+          continue;
+        }
+        long t0 = System.nanoTime();
+        try {
+          CheckService.Outcome c = new CheckService(w).run(new CheckService.Request(location, 1.0, true), listener);
+          actions.add(new Action("verify", r.name(), c.ok(), c.ok() ? "read " + c.packsRead() + " new pack(s); no problem"
+              : "problems found: run 'cairn check --read-data' on it", c.ok() ? null : ErrorCode.DATA_DAMAGED, millis(t0)));
+        } catch (IOException | RuntimeException e) {
+          actions.add(failed("verify", r.name(), e, t0));
+        }
+      }
+    }
+    boolean allOk = actions.stream().allMatch(Action::ok);
+    Planner.Plan after = req.dryRun() ? plan : new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()),
+        Listener.NONE);
+    return new Outcome(at, null, actions, after.breaches(), allOk ? 0 : ErrorCode.PARTIAL.exitCode());
+  }
+
+  private Action retention(Workspace w, Policy p, Planner.Target t, Request req, Listener listener) {
+    long t0 = System.nanoTime();
+    String location = PlanService.location(p, t.repository());
+    try (Repository repo = w.open(location, Workspace.Use.PLAIN)) {
+      Retire.Result r = t.kind().equals("group")
+          ? Retire.group(repo, t.name(), p.effectiveGroup(t.name()).retention().value(), ZoneId.systemDefault(), ws.clock(), false)
+          : Retire.asset(repo, t.name(), p.effective(t.name()).retention().value(), ZoneId.systemDefault(), ws.clock(), false);
+      if (!r.forgotten().isEmpty()) ws.updateCatalog(repo, location, listener);
+      return new Action("retention", t.name(), true, "kept " + r.kept() + ", forgot " + r.forgotten().size(), null, millis(t0));
+    } catch (IOException | RuntimeException e) {
+      return failed("retention", t.name(), e, t0);
+    }
+  }
+
+  private Action prune(Workspace w, String name, String location, Listener listener) {
+    long t0 = System.nanoTime();
+    boolean ok = false;
+    String detail;
+    ErrorCode code = null;
+    try {
+      PruneService.Outcome o = new PruneService(w).run(new PruneService.Request(location, 5, Duration.ofHours(1), false), listener);
+      ok = true;
+      detail = "prune done in " + o.durationMillis() + " ms";
+    } catch (IOException | RuntimeException e) {
+      Failures.Failure f = Failures.of(e, r -> null);
+      detail = f.message();
+      code = f.code();
+    }
+    try (Repository repo = w.open(location, Workspace.Use.PLAIN)) {
+      repo.records(MaintenanceRecord.RECORDS).putContentAddressed(new MaintenanceRecord(MaintenanceRecord.VERSION, "prune",
+          ws.clock().instant(), io.cairn.engine.repo.Repository.hostname(), ok, detail));
+    } catch (IOException | RuntimeException e) {
+      listener.warning("the prune of " + name + " was not recorded (" + Failures.describe(e) + "): the next run prunes again", null);
+    }
+    return new Action("prune", name, ok, detail, code, millis(t0));
+  }
+
+  private static Action failed(String kind, String target, Exception e, long t0) {
+    Failures.Failure f = Failures.of(e, r -> null);
+    return new Action(kind, target, false, f.message(), f.code(), millis(t0));
+  }
+
+  private static long millis(long t0) {
+    return Duration.ofNanos(System.nanoTime() - t0).toMillis();
+  }
+}
