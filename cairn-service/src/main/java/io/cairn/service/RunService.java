@@ -58,7 +58,7 @@ public final class RunService {
   public Outcome run(Request req, Listener listener) throws IOException {
     Files.createDirectories(req.lock().toAbsolutePath().getParent());
     try (FileChannel ch = FileChannel.open(req.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock = ch.tryLock()) {
+        FileLock lock = tryLock(ch)) {
       Instant at = req.at() != null ? req.at() : ws.clock().instant();
       if (lock == null) {
         return new Outcome(at, "another 'cairn run --due' of this policy is running (lock " + req.lock() + "); nothing was done", List.of(),
@@ -66,6 +66,15 @@ public final class RunService {
       }
       ch.truncate(0).write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8)));
       return due(req, at, listener);
+    }
+  }
+
+  /** The lock, or null when another runner holds it: another process, or another thread of this one (a daemon's). */
+  private static FileLock tryLock(FileChannel ch) throws IOException {
+    try {
+      return ch.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+      return null;
     }
   }
 
