@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The catalog: a derived, disposable SQL index of every recovery point in every repository Cairn
@@ -124,7 +125,25 @@ public final class Catalog implements AutoCloseable {
       int problems, int packsRead, long bytesRead) {}
 
   /** Everything known about one point. */
-  public record PointDetail(PointRow point, List<CopyRow> copies, List<VerificationRow> checks) {}
+  public record PointDetail(PointRow point, CaptureFacts capture, List<CopyRow> copies, List<VerificationRow> checks) {}
+
+  /**
+   * How a point was captured: its run, why it has its consistency, the source's facts and the hooks'
+   * outcomes (each hook as the repository records it).
+   */
+  public record CaptureFacts(String run, String consistencyReason, Map<String, String> source, List<Map<String, Object>> hooks) {}
+
+  /** A consistency group's point and its members, in the group's order. */
+  public record GroupPointRow(String repositoryId, String manifestId, String group, String run, Instant time, boolean complete,
+      String consistency, String reason, long freezeMillis, List<String> tags, List<GroupMemberRow> members) {}
+
+  /** A member of a group point: its snapshot (null when it failed) and the members it is restored after. */
+  public record GroupMemberRow(String asset, String snapshotId, String consistency, String error, List<String> after) {}
+
+  /** The group points of a group (every group when null), newest first; incomplete ones included, marked so. */
+  public List<GroupPointRow> groupPoints(String group, int limit) {
+    return points.groupPoints(group, limit);
+  }
 
   /** Points matching the filters, newest first. */
   public List<PointRow> points(PointQuery q) {

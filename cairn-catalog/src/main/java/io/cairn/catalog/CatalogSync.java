@@ -2,7 +2,9 @@ package io.cairn.catalog;
 
 import io.cairn.engine.BlobId;
 import io.cairn.engine.check.CheckRecord;
+import io.cairn.engine.repo.RecordStore;
 import io.cairn.engine.repo.Repository;
+import io.cairn.engine.snapshot.GroupPoint;
 import io.cairn.engine.snapshot.Pin;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.tree.Node;
@@ -44,6 +46,7 @@ final class CatalogSync {
     List<Snapshot> snaps = repo.snapshots();
     Map<BlobId, Pin> pins = repo.pins();
     List<CheckRecord> checks = repo.checkRecords();
+    List<RecordStore.Stored<GroupPoint>> groups = repo.records(GroupPoint.RECORDS).list(RecordStore.SKIP);
     Instant now = db.clock.instant();
     Set<String> present = new HashSet<>();
     for (Snapshot s : snaps) present.add(s.id().toString());
@@ -86,6 +89,7 @@ final class CatalogSync {
             .bind("u", p.until() == null ? null : p.until().toEpochMilli()).bind("r", rid).bind("s", p.snapshot()).execute();
       }
       counts[2] = Evidence.addChecks(h, rid, checks);
+      syncGroupPoints(h, rid, groups);
       h.createUpdate("UPDATE repositories SET last_sync_ms = :t, last_sync_status = 'ok', snapshot_count = :n WHERE id = :r")
           .bind("t", now.toEpochMilli()).bind("n", snaps.size()).bind("r", rid).execute();
       Audit.record(h, now, "catalog.sync", rid, "{\"added\":" + counts[0] + ",\"removed\":" + counts[1] + "}");
@@ -119,6 +123,36 @@ final class CatalogSync {
     }
   }
 
+  /** Makes the repository's group points those its manifests say: new ones added, forgotten ones removed. */
+  private static void syncGroupPoints(Handle h, String rid, List<RecordStore.Stored<GroupPoint>> groups) {
+    Set<String> present = new HashSet<>();
+    for (RecordStore.Stored<GroupPoint> g : groups) present.add(g.name());
+    for (String known : h.createQuery("SELECT manifest_id FROM group_points WHERE repository_id = :r").bind("r", rid).mapTo(String.class).list()) {
+      if (present.contains(known)) continue;
+      h.createUpdate("DELETE FROM group_members WHERE repository_id = :r AND manifest_id = :m").bind("r", rid).bind("m", known).execute();
+      h.createUpdate("DELETE FROM group_points WHERE repository_id = :r AND manifest_id = :m").bind("r", rid).bind("m", known).execute();
+    }
+    for (RecordStore.Stored<GroupPoint> stored : groups) {
+      GroupPoint g = stored.value();
+      int added = h.createUpdate("INSERT INTO group_points (repository_id, manifest_id, grp, run, time_ms, complete, consistency, reason,"
+              + " freeze_ms, tags, hooks) VALUES (:r, :m, :g, :run, :t, :c, :cons, :reason, :f, :tags, :hooks)"
+              + " ON CONFLICT (repository_id, manifest_id) DO NOTHING")
+          .bind("r", rid).bind("m", stored.name()).bind("g", g.group()).bind("run", g.run()).bind("t", g.time().toEpochMilli())
+          .bind("c", g.complete() ? 1 : 0).bind("cons", g.consistency() == null ? null : g.consistency().label()).bind("reason", g.reason())
+          .bind("f", g.freezeMillis()).bind("tags", Db.json(g.tags())).bind("hooks", g.hooks() == null ? null : Db.json(g.hooks()))
+          .execute();
+      if (added == 0) continue;
+      int pos = 0;
+      for (GroupPoint.Member m : g.members()) {
+        h.createUpdate("INSERT INTO group_members (repository_id, manifest_id, asset, position, snapshot_id, consistency, error,"
+                + " restore_after) VALUES (:r, :m, :a, :p, :s, :c, :e, :after) ON CONFLICT DO NOTHING")
+            .bind("r", rid).bind("m", stored.name()).bind("a", m.asset()).bind("p", pos++).bind("s", m.snapshot())
+            .bind("c", m.consistency() == null ? null : m.consistency().label()).bind("e", m.error()).bind("after", Db.json(m.after()))
+            .execute();
+      }
+    }
+  }
+
   /** Labels a repository: its role (primary, copy, archive) and storage tier; null leaves one as is. */
   void label(String repositoryId, String role, String tier) {
     db.tx(h -> {
@@ -141,8 +175,10 @@ final class CatalogSync {
     String asset = s.asset() != null ? s.asset() : s.host() + ":" + String.join(",", paths);
     // insert-or-ignore throughout: two syncs of copies of one point (or of one repository) may race
     int added = h.createUpdate("INSERT INTO points (point_key, time_ms, host, username, paths, asset, grp, consistency, size_bytes,"
-            + " file_count, first_seen_ms) VALUES (:k, :t, :host, :user, :paths, :asset, :grp, :c, :size, :files, :now)"
-            + " ON CONFLICT (point_key) DO NOTHING")
+            + " file_count, first_seen_ms, run, consistency_reason, source, hooks) VALUES (:k, :t, :host, :user, :paths, :asset, :grp, :c,"
+            + " :size, :files, :now, :run, :reason, :source, :hooks) ON CONFLICT (point_key) DO NOTHING")
+        .bind("run", s.run()).bind("reason", s.consistencyReason()).bind("source", s.source() == null ? null : Db.json(s.source()))
+        .bind("hooks", s.hooks() == null ? null : Db.json(s.hooks()))
         .bind("k", key).bind("t", s.time().toEpochMilli()).bind("host", s.host()).bind("user", s.username())
         .bind("paths", Db.json(paths)).bind("asset", asset).bind("grp", s.group()).bind("c", s.consistency().label())
         .bind("size", s.stats() == null ? 0 : s.stats().bytesTotal()).bind("files", s.stats() == null ? 0 : s.stats().files())
@@ -308,7 +344,7 @@ final class CatalogSync {
    */
   void clear() {
     db.tx(h -> {
-      for (String t : List.of("point_tags", "copies", "points", "entries", "trees", "verifications")) {
+      for (String t : List.of("group_members", "group_points", "point_tags", "copies", "points", "entries", "trees", "verifications")) {
         h.createUpdate("DELETE FROM " + t).execute();
       }
       Audit.record(h, db.clock.instant(), "catalog.clear", db.store.location(), null);

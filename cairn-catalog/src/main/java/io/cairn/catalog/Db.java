@@ -98,4 +98,19 @@ final class Db {
     }
   }
 
+  static java.util.Map<String, String> jsonMap(String s) {
+    try {
+      return s == null ? java.util.Map.of() : Json.MAPPER.readValue(s, new TypeReference<java.util.Map<String, String>>() {});
+    } catch (JsonProcessingException e) {
+      return java.util.Map.of();
+    }
+  }
+
+  static List<java.util.Map<String, Object>> jsonObjects(String s) {
+    try {
+      return s == null ? List.of() : Json.MAPPER.readValue(s, new TypeReference<List<java.util.Map<String, Object>>>() {});
+    } catch (JsonProcessingException e) {
+      return List.of();
+    }
+  }
 }

@@ -136,8 +136,33 @@ final class PointQueries {
               Instant.ofEpochMilli(rs.getLong(10))))
           .list();
       List<Catalog.VerificationRow> checks = Evidence.since(h, key, p.time());
-      return new Catalog.PointDetail(p, copies, checks);
+      Catalog.CaptureFacts capture = h.createQuery("SELECT run, consistency_reason, source, hooks FROM points WHERE point_key = :k")
+          .bind("k", key).map((rs, ctx) -> new Catalog.CaptureFacts(rs.getString(1), rs.getString(2), Db.jsonMap(rs.getString(3)),
+              Db.jsonObjects(rs.getString(4)))).findFirst().orElse(null);
+      return new Catalog.PointDetail(p, capture, copies, checks);
     });
   }
 
+  List<Catalog.GroupPointRow> groupPoints(String group, int limit) {
+    return db.read(h -> {
+      var q = h.createQuery("SELECT repository_id, manifest_id, grp, run, time_ms, complete, consistency, reason, freeze_ms, tags"
+              + " FROM group_points" + (group == null ? "" : " WHERE grp = :g") + " ORDER BY time_ms DESC, manifest_id"
+              + (limit > 0 ? " LIMIT " + limit : ""));
+      if (group != null) q.bind("g", group);
+      List<Catalog.GroupPointRow> rows = q.map((rs, ctx) -> new Catalog.GroupPointRow(rs.getString(1), rs.getString(2), rs.getString(3),
+          rs.getString(4), Instant.ofEpochMilli(rs.getLong(5)), rs.getInt(6) == 1, rs.getString(7), rs.getString(8), rs.getLong(9),
+          Db.jsonList(rs.getString(10)), List.of())).list();
+      List<Catalog.GroupPointRow> out = new ArrayList<>();
+      for (Catalog.GroupPointRow r : rows) {
+        List<Catalog.GroupMemberRow> members = h.createQuery("SELECT asset, snapshot_id, consistency, error, restore_after FROM group_members"
+                + " WHERE repository_id = :r AND manifest_id = :m ORDER BY position")
+            .bind("r", r.repositoryId()).bind("m", r.manifestId())
+            .map((rs, ctx) -> new Catalog.GroupMemberRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                Db.jsonList(rs.getString(5)))).list();
+        out.add(new Catalog.GroupPointRow(r.repositoryId(), r.manifestId(), r.group(), r.run(), r.time(), r.complete(), r.consistency(),
+            r.reason(), r.freezeMillis(), r.tags(), members));
+      }
+      return out;
+    });
+  }
 }

@@ -62,11 +62,19 @@ final class PointsCommand extends BaseCommand {
     Catalog.PointQuery q = new Catalog.PointQuery(asset, group, host, tag, consistency,
         since == null ? null : Times.instant(since, "--since", zone), until == null ? null : Times.instant(until, "--until", zone),
         verified, limit);
-    List<Catalog.PointRow> rows = new CatalogService(workspace())
-        .points(new CatalogService.PointsRequest(q, asOf == null ? null : Times.instant(asOf, "--as-of", zone)));
+    CatalogService catalog = new CatalogService(workspace());
+    List<Catalog.PointRow> rows = catalog.points(new CatalogService.PointsRequest(q, asOf == null ? null : Times.instant(asOf, "--as-of", zone)));
+    List<Catalog.GroupPointRow> groups = group == null ? List.of() : catalog.groupPoints(group, limit);
     if (global.json) {
-      printJson(rows);
+      printJson(group == null ? rows : java.util.Map.of("points", rows, "groupPoints", groups));
     } else {
+      for (Catalog.GroupPointRow g : groups) {
+        say("group point %s  %s  %s%s, freeze window %d ms: %s", g.manifestId().substring(0, 10), SnapshotsCommand.TIME.format(g.time()),
+            g.complete() ? "complete" : "INCOMPLETE", g.consistency() == null ? "" : " (" + g.consistency() + ")", g.freezeMillis(),
+            String.join(", ", g.members().stream().map(m -> m.asset() + (m.snapshotId() == null ? " FAILED" : " " + m.snapshotId().substring(0, 8))
+                + (m.after().isEmpty() ? "" : " after " + String.join("+", m.after()))).toList()));
+        if (g.reason() != null) say("  %s", g.reason());
+      }
       say("%-10s  %-19s  %-24s  %-11s  %6s  %s", "POINT", "TIME", "ASSET", "CONSISTENCY", "COPIES", "STATE");
       for (Catalog.PointRow r : rows) {
         String state = (r.verified() ? "verified" : "") + (r.pinned() ? (r.verified() ? ", " : "") + "pinned" : "");
@@ -95,7 +103,18 @@ final class PointsCommand extends BaseCommand {
       say("time         %s (%s)", SnapshotsCommand.TIME.format(p.time()), p.time());
       say("asset        %s%s", p.asset(), p.group() == null ? "" : "  group " + p.group());
       say("source       %s@%s %s", p.username(), p.host(), String.join(" ", p.paths()));
-      say("consistency  %s", p.consistency());
+      say("consistency  %s%s", p.consistency(), d.capture() == null || d.capture().consistencyReason() == null ? ""
+          : ": " + d.capture().consistencyReason());
+      if (d.capture() != null && d.capture().run() != null) say("run          %s", d.capture().run());
+      if (d.capture() != null && !d.capture().source().isEmpty()) {
+        say("facts        %s", String.join(", ", d.capture().source().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
+      }
+      if (d.capture() != null) {
+        for (var hk : d.capture().hooks()) {
+          say("hook         %s %s of %s: %s in %s ms%s", hk.get("phase"), hk.get("name"), hk.get("scope"), hk.get("outcome"), hk.get("durationMillis"),
+              hk.get("exitCode") == null ? "" : " (exit " + hk.get("exitCode") + ")");
+        }
+      }
       say("size         %s in %d files", bytes(p.sizeBytes()), p.fileCount());
       say("tags         %s", p.tags().isEmpty() ? "-" : String.join(", ", p.tags()));
       say("copies       %d", d.copies().size());

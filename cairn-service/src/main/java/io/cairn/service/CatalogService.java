@@ -143,6 +143,11 @@ public final class CatalogService {
     return req.asOf() == null ? c.points(req.query()) : c.asOf(req.asOf(), req.query());
   }
 
+  /** A group's points (every group's when null), newest first, incomplete ones marked. */
+  public List<Catalog.GroupPointRow> groupPoints(String group, int limit) {
+    return ws.catalog().groupPoints(group, limit);
+  }
+
   public Catalog.PointDetail show(String ref) {
     Catalog c = ws.catalog();
     return c.show(ref);
