@@ -40,7 +40,8 @@ class ArchitectureTest {
 
   @Test
   void libraryCode_keepsNothingPerThreadStatically_andNeverAsksForAGarbageCollection() {
-    String[] library = {"io.cairn.engine..", "io.cairn.catalog..", "io.cairn.service.."};
+    String[] library = {"io.cairn.engine..", "io.cairn.catalog..", "io.cairn.service..", "io.cairn.policy..", "io.cairn.capture..",
+        "io.cairn.schedule.."};
     noFields().that().areDeclaredInClassesThat().resideInAnyPackage(library).and().areStatic().should()
         .haveRawType(ThreadLocal.class)
         .because("a long-running process with many jobs would keep every thread's buffers (and key material) forever")
@@ -53,14 +54,24 @@ class ArchitectureTest {
   @Test
   void theEngine_dependsOnNothingOfOurs() {
     noClasses().that().resideInAPackage("io.cairn.engine..").should().dependOnClassesThat()
-        .resideInAnyPackage("io.cairn.catalog..", "io.cairn.service..", "io.cairn.cli..", "io.cairn.testkit..")
+        .resideInAnyPackage("io.cairn.catalog..", "io.cairn.service..", "io.cairn.cli..", "io.cairn.testkit..", "io.cairn.policy..",
+            "io.cairn.capture..", "io.cairn.schedule..")
         .check(classes);
+  }
+
+  @Test
+  void theContinuum_dependsOnTheCatalogAndTheEngine_neverOnAServiceOrASurface() {
+    noClasses().that().resideInAnyPackage("io.cairn.policy..", "io.cairn.capture..", "io.cairn.schedule..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.cairn.service..", "io.cairn.cli..").check(classes);
+    noClasses().that().resideInAPackage("io.cairn.policy..").should().dependOnClassesThat()
+        .resideInAnyPackage("io.cairn.capture..", "io.cairn.schedule..").because("the policy is read before anything is captured").check(classes);
   }
 
   @Test
   void theCatalog_dependsOnlyOnTheEngine() {
     noClasses().that().resideInAPackage("io.cairn.catalog..").should().dependOnClassesThat()
-        .resideInAnyPackage("io.cairn.service..", "io.cairn.cli..").check(classes);
+        .resideInAnyPackage("io.cairn.service..", "io.cairn.cli..", "io.cairn.policy..", "io.cairn.capture..", "io.cairn.schedule..")
+        .check(classes);
   }
 
   @Test
