@@ -2,6 +2,10 @@
 # Order: JAVA_HOME, then `java` on PATH, then /usr/lib/jvm/*, newest first.
 cairn_jdk_feature() { # prints the feature version of the JDK at $1, or nothing
   [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 0
+  # the JDK's release file says it without starting a JVM (0.1 s each, and every command probes)
+  local r
+  r="$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n1)"
+  if [ -n "$r" ]; then echo "$r"; return 0; fi
   "$1/bin/java" -XshowSettings:properties -version 2>&1 \
     | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
 }

@@ -7,7 +7,6 @@ import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.service.BackupService;
 import io.cairn.service.Times;
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -83,7 +82,7 @@ final class BackupCommand extends BaseCommand {
           Times.duration(commandTimeout, "--command-timeout")), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()),
           ProgressLine.rate(p.bytesDone(), t0))));
     } else if (stdin) {
-      BackupService.Stream in = new BackupService.Stream(stdinFilename, Channels.newChannel(System.in));
+      BackupService.Stream in = new BackupService.Stream(stdinFilename, new java.io.FileInputStream(java.io.FileDescriptor.in).getChannel());
       r = service.run(new BackupService.StreamRequest(global.repo(), List.of(in), tags, host),
           listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     } else {

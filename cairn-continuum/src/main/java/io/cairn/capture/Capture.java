@@ -31,7 +31,7 @@ public interface Capture {
   /** What a source's reading achieves: the level and the reason, in words. */
   record Level(Consistency consistency, String reason) {}
 
-  Backup.Result run(Repository repo, Context ctx, Finisher finisher) throws IOException;
+  Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException;
 
   /** The snapshot's {@code paths} this source writes (a parent is looked up by them). */
   default String describe() {

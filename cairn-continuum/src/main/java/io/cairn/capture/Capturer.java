@@ -301,7 +301,7 @@ public final class Capturer {
     void capture(List<String> tags, Progress progress, boolean withAfter, Events events) {
       long t0 = System.nanoTime();
       Capture.Context ctx = new Capture.Context(tags, host, progress, env, workers);
-      try (Repository repo = opener.open(asset)) {
+      try (Opening repo = new Opening(opener, asset)) {
         Backup.Result r = of(asset).run(repo, ctx, s -> {
           events.phase("capture", Duration.ofNanos(System.nanoTime() - t0));
           Consistency c = s.consistency();

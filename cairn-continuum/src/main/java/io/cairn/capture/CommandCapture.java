@@ -3,7 +3,6 @@ package io.cairn.capture;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.Finisher;
 import io.cairn.engine.backup.StreamCapture;
-import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Consistency;
 import io.cairn.policy.Source;
 import java.io.IOException;
@@ -23,7 +22,7 @@ final class CommandCapture implements Capture {
   }
 
   @Override
-  public Backup.Result run(Repository repo, Context ctx, Finisher finisher) throws IOException {
+  public Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException {
     String program = source.command().strip().split("\\s+")[0];
     try (LazyProcess p = new LazyProcess(List.of("/bin/sh", "-c", source.command()), Map.of(), source.timeout(), "command " + program)) {
       Map<String, String> facts = new LinkedHashMap<>();
@@ -32,7 +31,8 @@ final class CommandCapture implements Capture {
       Consistency c = source.consistent() ? Consistency.APPLICATION : Consistency.CRASH;
       String reason = source.consistent() ? "the command exports a self-consistent copy (consistent: true in the policy)"
           : "a command's output, not declared self-consistent";
-      return new StreamCapture(repo, ctx.tags(), ctx.host(), ctx.progress())
+      p.start(); // its start overlaps the repository's preparation
+      return new StreamCapture(repo.get(), ctx.tags(), ctx.host(), ctx.progress())
           .finishWith(s -> finisher.finish(s.toBuilder().source(facts).consistency(c).consistencyReason(reason).build()))
           .run(List.of(new StreamCapture.NamedStream(source.filename(), p, p.ended())), facts);
     }

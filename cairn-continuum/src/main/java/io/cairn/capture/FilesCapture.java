@@ -3,7 +3,6 @@ package io.cairn.capture;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.BackupOptions;
 import io.cairn.engine.backup.Finisher;
-import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Consistency;
 import io.cairn.policy.Source;
 import java.io.IOException;
@@ -19,12 +18,12 @@ final class FilesCapture implements Capture {
   }
 
   @Override
-  public Backup.Result run(Repository repo, Context ctx, Finisher finisher) throws IOException {
+  public Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException {
     BackupOptions opt = new BackupOptions(source.paths(), ctx.tags(), source.exclude(), source.oneFileSystem(), null, ctx.host(),
         ctx.workers());
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("type", "files");
-    return new Backup(repo, opt, ctx.progress()).finishWith(s -> finisher.finish(s.toBuilder().source(facts)
+    return new Backup(repo.get(), opt, ctx.progress()).finishWith(s -> finisher.finish(s.toBuilder().source(facts)
         .consistency(Consistency.CRASH).consistencyReason("files read as they were, with no quiescing hook").build())).run();
   }
 }

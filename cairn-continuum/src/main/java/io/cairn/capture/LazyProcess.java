@@ -4,7 +4,6 @@ import io.cairn.engine.backup.StreamCapture;
 import io.cairn.engine.fs.Processes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.time.Duration;
 import java.util.List;
@@ -45,12 +44,19 @@ class LazyProcess implements ReadableByteChannel {
 
   @Override
   public int read(ByteBuffer dst) throws IOException {
-    if (out == null) {
-      beforeStart();
-      running = Processes.start(command(), env, timeout);
-      out = Channels.newChannel(running.stdout());
-    }
+    start();
     return out.read(dst);
+  }
+
+  /**
+   * Starts the command now, before the first read: its own start (a dump's catalog queries) then
+   * overlaps the repository's preparation; it waits on its full pipe until it is read.
+   */
+  void start() throws IOException {
+    if (out != null) return;
+    beforeStart();
+    running = Processes.start(command(), env, timeout);
+    out = io.cairn.engine.fs.StreamChannel.of(running.stdout());
   }
 
   /** The producer's verdict for {@link StreamCapture}: throws when the command failed. */

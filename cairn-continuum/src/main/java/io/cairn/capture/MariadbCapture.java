@@ -6,7 +6,6 @@ import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.Finisher;
 import io.cairn.engine.backup.StreamCapture;
 import io.cairn.engine.fs.Processes;
-import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Consistency;
 import io.cairn.policy.Source;
 import java.io.IOException;
@@ -42,7 +41,7 @@ final class MariadbCapture implements Capture {
   }
 
   @Override
-  public Backup.Result run(Repository repo, Context ctx, Finisher finisher) throws IOException {
+  public Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException {
     Map<String, String> env = new LinkedHashMap<>();
     if (source.password() != null) env.put("MYSQL_PWD", source.password().resolve(ctx.env()));
     String client = tool(source.flavor().equals("mysql") ? List.of("mysql", "mariadb") : List.of("mariadb", "mysql"));
@@ -88,7 +87,8 @@ final class MariadbCapture implements Capture {
     try (HeadScan p = new HeadScan(cmd, env, source.timeout(), Path.of(dump).getFileName().toString(), facts, binlog)) {
       String reason = "one --single-transaction dump (consistent for transactional tables)"
           + (binlog ? ", its binary log position recorded" : "");
-      return new StreamCapture(repo, ctx.tags(), ctx.host(), ctx.progress())
+      p.start(); // its start overlaps the repository's preparation
+      return new StreamCapture(repo.get(), ctx.tags(), ctx.host(), ctx.progress())
           .finishWith(s -> finisher.finish(s.toBuilder().source(facts).consistency(Consistency.APPLICATION).consistencyReason(reason).build()))
           .run(List.of(new StreamCapture.NamedStream(name, p, p.ended())), facts);
     } catch (IOException e) {

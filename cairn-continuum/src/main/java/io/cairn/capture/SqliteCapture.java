@@ -5,7 +5,6 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.Finisher;
 import io.cairn.engine.backup.StreamCapture;
-import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Consistency;
 import io.cairn.policy.Source;
 import java.io.IOException;
@@ -38,7 +37,7 @@ final class SqliteCapture implements Capture {
   }
 
   @Override
-  public Backup.Result run(Repository repo, Context ctx, Finisher finisher) throws IOException {
+  public Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException {
     if (!Files.isRegularFile(source.path())) {
       throw new CairnException(ErrorCode.IO, "asset " + asset + ": SQLite database " + source.path() + " does not exist; nothing was captured");
     }
@@ -65,7 +64,7 @@ final class SqliteCapture implements Capture {
       facts.put("method", "VACUUM INTO (one read transaction)");
       String name = source.path().getFileName().toString();
       try (FileChannel in = FileChannel.open(copy, StandardOpenOption.READ)) {
-        return new StreamCapture(repo, ctx.tags(), ctx.host(), ctx.progress())
+        return new StreamCapture(repo.get(), ctx.tags(), ctx.host(), ctx.progress())
             .finishWith(s -> finisher.finish(s.toBuilder().source(facts).consistency(Consistency.APPLICATION)
                 .consistencyReason("SQLite's VACUUM INTO copied the database in one read transaction").build()))
             .run(List.of(new StreamCapture.NamedStream(name, in)), facts);

@@ -10,7 +10,6 @@ import io.cairn.engine.fs.Processes;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.Snapshot;
 import java.io.IOException;
-import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -94,7 +93,7 @@ public final class BackupService {
       Map<String, String> source = new LinkedHashMap<>();
       source.put("type", "command");
       source.put("program", program);
-      Stream out = new Stream(req.filename(), Channels.newChannel(cmd.stdout()));
+      Stream out = new Stream(req.filename(), io.cairn.engine.fs.StreamChannel.of(cmd.stdout()));
       return run(new StreamRequest(req.repository(), List.of(out), req.tags(), req.host()), listener, ended, source);
     } finally {
       listener.phase("command", Duration.ofNanos(System.nanoTime() - t0));

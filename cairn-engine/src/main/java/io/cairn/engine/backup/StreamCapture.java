@@ -95,8 +95,6 @@ public final class StreamCapture {
     List<String> paths = streams.stream().map(s -> "/" + s.name()).sorted().distinct().toList();
     if (paths.size() != streams.size()) throw new CairnException(ErrorCode.USAGE, "two streams have the same name");
     try (Leases.Held lease = new Leases(repo).acquireShared(Leases.DEFAULT_TTL)) {
-      Snapshot parent = null;
-      for (Snapshot s : repo.snapshots()) if (s.host().equals(host) && s.paths().equals(paths)) parent = s;
       List<Node> files = new ArrayList<>();
       long bytes = 0;
       BlobId root;
@@ -113,6 +111,10 @@ public final class StreamCapture {
         writer.store(BlobType.TREE, root, tree, 0, tree.length);
         writer.flush();
         lease.ensureValid(); // a lapsed lease means a prune may have removed what this capture reused
+        // the parent is only recorded, so it is looked up after the streams: reading every snapshot
+        // first would delay the first byte read (and the producer) by a time that grows with the repository
+        Snapshot parent = null;
+        for (Snapshot s : repo.snapshots()) if (s.host().equals(host) && s.paths().equals(paths)) parent = s;
         Snapshot.Stats stats = new Snapshot.Stats(files.size(), 1, 0, files.size(), 0, 0, bytes, bytes, writer.blobsAdded.get(),
             writer.bytesAdded.get(), writer.bytesStored.get(), (System.nanoTime() - started) / 1_000_000);
         Snapshot snap = Snapshot.builder().time(time).host(host).username(System.getProperty("user.name")).paths(paths).tags(tags)

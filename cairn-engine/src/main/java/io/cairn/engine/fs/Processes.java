@@ -156,7 +156,7 @@ public final class Processes {
 
     /** Kills the command's process group (or, without {@code setsid}, it and its descendants). */
     public void kill() {
-      if (group) {
+      if (group && (process.isAlive() || groupAlive(process.pid()))) {
         // the group id is the command's pid (setsid made it a session leader); -9 -- -PGID signals all of it
         try {
           new ProcessBuilder(KILL, "-KILL", "--", "-" + process.pid()).redirectErrorStream(true)
@@ -180,6 +180,30 @@ public final class Processes {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+  }
+
+  /**
+   * Whether any process is left in the process group {@code pgid} (read from /proc: starting
+   * {@code kill} costs 20-50 ms, which every small tool's run paid; true when /proc cannot say).
+   */
+  static boolean groupAlive(long pgid) {
+    Path proc = Path.of("/proc");
+    if (!Files.isDirectory(proc)) return true;
+    try (var s = Files.newDirectoryStream(proc, "[0-9]*")) {
+      for (Path p : s) {
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          // pid (comm) state ppid pgrp ...: comm may hold spaces and parentheses, so count from the last ')'
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ", 4);
+          if (Long.parseLong(f[2]) == pgid) return true;
+        } catch (IOException | RuntimeException gone) {
+          // exited meanwhile, or not readable
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 
