@@ -69,6 +69,19 @@ final class PolicyReader {
       if (g != null) groups.put(name, g);
     });
     checkRepositories(repos, assets);
+    String primary = repos.values().stream().filter(r -> r.role() == RepositoryEntry.Role.PRIMARY).map(RepositoryEntry::name).findFirst()
+        .orElse("(the --repo given)");
+    for (Group g : groups.values()) {
+      java.util.Set<String> where = new java.util.TreeSet<>();
+      for (String a : g.assets()) {
+        Asset asset = assets.get(a);
+        if (asset != null) where.add(asset.repository() != null ? asset.repository() : primary);
+      }
+      if (where.size() > 1) {
+        problems.add(new Problem(g.where(), "the members of group '" + g.name() + "' go to different repositories (" + String.join(", ", where)
+            + "); a group point lives in one repository, so give its members the same one"));
+      }
+    }
     if (!problems.isEmpty()) throw new PolicyException(problems);
     Policy p = new Policy(file, repos, classes, assets, groups, List.of());
     return new Policy(file, repos, classes, assets, groups, retentionWarnings(p));

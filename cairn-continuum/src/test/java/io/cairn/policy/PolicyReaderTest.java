@@ -135,6 +135,21 @@ class PolicyReaderTest {
   }
 
   @Test
+  void read_groupAcrossRepositories_isAnError() {
+    assertThat(problems("""
+        repositories:
+          a: { location: /a, password: "env:A" }
+          b: { location: /b, password: "env:B", role: copy }
+        assets:
+          x: { source: { type: files, paths: [/x] } }
+          y: { repository: b, source: { type: files, paths: [/y] } }
+        groups:
+          g: { members: [x, y] }
+        """)).containsExactly("cairn.yaml:8:6: the members of group 'g' go to different repositories (a, b); a group point lives in one"
+            + " repository, so give its members the same one");
+  }
+
+  @Test
   void read_inlinePassword_isRefusedWithoutEchoingIt() {
     List<String> ps = problems("""
         repositories:

@@ -90,7 +90,8 @@ public final class CaptureService {
   private void syncCatalog(Policy p, Request req, Outcome out, Listener listener) {
     if (ws.settings().catalog() == null) return;
     Set<String> locations = new LinkedHashSet<>();
-    for (Capturer.PointOutcome o : out.points()) locations.add(location(p, p.asset(o.asset()), req));
+    // only where something was written: a point, or a group's manifest (written even when incomplete)
+    for (Capturer.PointOutcome o : out.points()) if (o.ok() || out.group() != null) locations.add(location(p, p.asset(o.asset()), req));
     for (String loc : locations) {
       try (Repository repo = ws.open(loc, Workspace.Use.PLAIN, secrets(p, req))) {
         ws.updateCatalog(repo, loc, listener);
