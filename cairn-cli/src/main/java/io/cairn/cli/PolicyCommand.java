@@ -27,13 +27,14 @@ final class PolicyCommand implements Runnable {
     @Override
     public Integer call() {
       Policy p = global.policy();
-      PolicyService.CheckOutcome o = PolicyService.check(p);
+      PolicyService.CheckOutcome o = PolicyService.check(workspace(), p, global.repoOrNull(), System.getenv());
       if (global.json) {
         printJson(o);
       } else {
         for (Problem w : o.warnings()) err().println("cairn: warning: " + w);
+        for (String w : o.history()) err().println("cairn: warning: " + w);
         say("%s: %d repositories, %d classes, %d assets, %d groups: valid%s", o.file(), o.repositories(), o.classes(), o.assets(),
-            o.groups(), o.warnings().isEmpty() ? "" : " (" + o.warnings().size() + " warning(s))");
+            o.groups(), o.warnings().size() + o.history().size() == 0 ? "" : " (" + (o.warnings().size() + o.history().size()) + " warning(s))");
       }
       return 0;
     }

@@ -37,6 +37,8 @@ final class PolicyReader {
   private final String file;
   private final List<Problem> problems = new ArrayList<>();
   private final List<Problem> warnings = new ArrayList<>();
+  /** Every asset name written, valid or not: a group naming one with a problem of its own is not reported again. */
+  private final java.util.Set<String> declaredAssets = new java.util.HashSet<>();
 
   private PolicyReader(String file) {
     this.file = file;
@@ -58,13 +60,15 @@ final class PolicyReader {
     Map<String, ProtectionClass> classes = new LinkedHashMap<>(ProtectionClass.builtIn());
     for (var e : classNodes.entrySet()) classes.put(e.getKey(), protectionClass(e.getKey(), e.getValue(), classes.get(e.getKey())));
     Map<String, Asset> assets = new LinkedHashMap<>();
+    Node.Mapping assetNodes = f.node("assets") instanceof Node.Mapping am ? am : null;
+    if (assetNodes != null) declaredAssets.addAll(assetNodes.entries().keySet());
     eachNamed(f, "assets", "asset", (name, m) -> {
       Asset a = asset(name, m, classes, repos);
       if (a != null) assets.put(name, a);
     });
     Map<String, Group> groups = new LinkedHashMap<>();
     eachNamed(f, "groups", "group", (name, m) -> {
-      if (assets.containsKey(name)) problems.add(new Problem(m.where(), "group '" + name + "' has the name of an asset; names of assets and groups must differ"));
+      if (declaredAssets.contains(name)) problems.add(new Problem(m.where(), "group '" + name + "' has the name of an asset; names of assets and groups must differ"));
       Group g = group(name, m, classes, assets, f);
       if (g != null) groups.put(name, g);
     });
@@ -423,7 +427,7 @@ final class PolicyReader {
           problems.add(new Problem(item.where(), "a member of group '" + name + "' is an asset name or { asset: NAME, after: [NAMES] }"));
         }
         if (asset == null) continue;
-        if (!assets.containsKey(asset)) {
+        if (!declaredAssets.contains(asset)) {
           problems.add(new Problem(item.where(), "group '" + name + "' lists asset '" + asset + "', which is not defined under assets"));
         }
         if (at.containsKey(asset)) problems.add(new Problem(item.where(), "group '" + name + "' lists asset '" + asset + "' twice"));

@@ -38,11 +38,32 @@ public final class PolicyService {
     return Policy.load(file.get());
   }
 
-  /** The outcome of {@code policy check}: what the policy holds, and its warnings. */
-  public record CheckOutcome(String file, int repositories, int classes, int assets, int groups, List<Problem> warnings) {}
+  /**
+   * The outcome of {@code policy check}: what the policy holds, its warnings, and what the
+   * repositories' history says it cannot meet (a capture that took longer than the RPO).
+   */
+  public record CheckOutcome(String file, int repositories, int classes, int assets, int groups, List<Problem> warnings,
+      List<String> history) {}
 
+  /** Checks the policy alone. */
   public static CheckOutcome check(Policy p) {
-    return new CheckOutcome(p.file(), p.repositories().size(), p.classes().size(), p.assets().size(), p.groups().size(), p.warnings());
+    return new CheckOutcome(p.file(), p.repositories().size(), p.classes().size(), p.assets().size(), p.groups().size(), p.warnings(),
+        List.of());
+  }
+
+  /**
+   * Checks the policy against the history of its repositories too; a repository that cannot be
+   * read (not created yet, say) adds nothing.
+   */
+  public static CheckOutcome check(Workspace ws, Policy p, String fallbackRepository, Map<String, String> env) {
+    List<String> history;
+    try {
+      history = new PlanService(ws).run(new PlanService.Request(p, null, fallbackRepository, env), Listener.NONE).warnings();
+    } catch (java.io.IOException | RuntimeException e) {
+      history = List.of();
+    }
+    return new CheckOutcome(p.file(), p.repositories().size(), p.classes().size(), p.assets().size(), p.groups().size(), p.warnings(),
+        history);
   }
 
   /** One setting as it applies, and where it came from. */
