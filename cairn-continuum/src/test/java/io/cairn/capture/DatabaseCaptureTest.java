@@ -155,6 +155,26 @@ class DatabaseCaptureTest {
   }
 
   @Test
+  void postgres_pgDumpMissingOrOlderThanTheServer_saysWhatToInstall() throws Exception {
+    assumeTrue(pg != null, PostgresServer.unavailableReason());
+    Path empty = Files.createDirectories(dir.resolve("empty"));
+    Capturer c = fx.capturer("assets:\n  db: { source: { type: postgres, port: " + pg.port() + ", user: cairn, databases: [postgres], bin: "
+        + empty + " } }\n");
+    Capturer.PointOutcome o = fx.capture(c, "db");
+    assertThat(o.code()).isEqualTo(ErrorCode.IO);
+    assertThat(o.error()).matches("asset db: no pg_dump found in " + empty + ": install the PostgreSQL \\d+ client \\(postgresql-client-\\d+\\)"
+        + " or set 'bin' in the source; nothing was captured");
+    // an old pg_dump (one cannot be installed beside the server here, so a stand-in answers --version as one would)
+    Path old = Files.createDirectories(dir.resolve("old"));
+    Path tool = Files.writeString(old.resolve("pg_dump"), "#!/bin/sh\necho 'pg_dump (PostgreSQL) 9.6.24'\n");
+    tool.toFile().setExecutable(true);
+    c = fx.capturer("assets:\n  db: { source: { type: postgres, port: " + pg.port() + ", user: cairn, databases: [postgres], bin: " + old + " } }\n");
+    o = fx.capture(c, "db");
+    assertThat(o.error()).startsWith("asset db: " + tool + " is version 9, older than the server (").contains("install the PostgreSQL");
+    assertThat(fx.snapshots()).isEmpty();
+  }
+
+  @Test
   void postgres_serverDown_namesTheServer() throws Exception {
     int port;
     try (var s = new java.net.ServerSocket(0)) {
