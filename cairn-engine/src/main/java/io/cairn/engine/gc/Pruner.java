@@ -139,9 +139,12 @@ public final class Pruner {
 
   private Report mark(Leases.Held lease, Leases leases) throws IOException {
     Set<BlobId> doomedBefore = repo.doomedPacks();
+    // snapshots first, then the index: a backup writes its index objects before its snapshot, so an
+    // index read after the listing has every blob of every snapshot listed. The other order let a
+    // backup finishing between the two reads look like damage (seen once in ConcurrentBackupPruneTest).
+    List<Snapshot> snaps = repo.snapshots();
     List<String> indexKeys = new ArrayList<>();
     MemIndex index = repo.loadIndex(doomedBefore, indexKeys);
-    List<Snapshot> snaps = repo.snapshots();
     // strict unless an earlier plan still hides packs (a snapshot may need one: its sweep keeps it)
     Set<BlobId> used = usedBlobs(snaps, index, doomedBefore.isEmpty());
     Map<BlobId, Long> packSizes = new HashMap<>();
