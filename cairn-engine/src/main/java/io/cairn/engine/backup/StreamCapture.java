@@ -134,7 +134,19 @@ public final class StreamCapture {
     Pool pool = new Pool(ChunkReader.pooledSize(cdc.params()), cdc.params().max());
     long total;
     try {
-      total = ChunkReader.read(cdc, pool, s.channel(), new ChunkReader.Sink() {
+      // the head is a chunk of its own: a dump's header (pg_dump -Fc: the dump's time, byte 18)
+      // differs every time, and content-defined chunking alone would make it the start of a chunk
+      // of up to the maximum size, stored again by every capture of an unchanged database
+      byte[] head = new byte[HEAD];
+      int h = readFully(s.channel(), head);
+      progress.bytesRead.addAndGet(h);
+      if (h > 0) {
+        BlobId id = repo.sealer().masterKey().id(head, 0, h);
+        writer.store(BlobType.DATA, id, head, 0, h);
+        content.add(id);
+        progress.bytesDone.addAndGet(h);
+      }
+      total = h == HEAD ? h + ChunkReader.read(cdc, pool, s.channel(), new ChunkReader.Sink() {
         @Override
         public void chunk(byte[] data, int len) throws InterruptedException {
           try {
@@ -158,7 +170,7 @@ public final class StreamCapture {
         public void read(int n) {
           progress.bytesRead.addAndGet(n);
         }
-      });
+      }) : h;
     } catch (StoreFailed e) {
       throw e.io;
     } catch (InterruptedException e) {
@@ -170,6 +182,17 @@ public final class StreamCapture {
     String name = new String(s.name().getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
     return new Node(name, NodeType.FILE, 0600, uid(), gid(), System.getProperty("user.name"), null, nanos, nanos, 0, 0, 1,
         total, content, null, null, 0, null);
+  }
+
+  /** The size of a stream's first chunk, cut whatever its content (see {@link #capture}). */
+  static final int HEAD = 64 * 1024;
+
+  private static int readFully(java.nio.channels.ReadableByteChannel ch, byte[] b) throws IOException {
+    java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(b);
+    while (bb.hasRemaining()) {
+      if (ch.read(bb) < 0) break;
+    }
+    return bb.position();
   }
 
   private static int uid() {
