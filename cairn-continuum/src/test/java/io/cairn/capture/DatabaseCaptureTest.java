@@ -125,9 +125,15 @@ class DatabaseCaptureTest {
       Path restored = fx.restore(o.snapshot(), dir.resolve("r"));
       assertThat(restored.resolve("globals.sql")).content().contains("CREATE ROLE");
       pg.newDatabase("shop_restored");
-      // what 'cairn dump SNAP /shop.dump | pg_restore' does, from the restored file
-      run(List.of(bin.resolve("pg_restore").toString(), "-h", "127.0.0.1", "-p", "" + pg.port(), "-U", "cairn", "-d", "shop_restored",
-          "--no-owner", restored.resolve("shop.dump").toString()), 300);
+      // as 'cairn dump SNAP /shop.dump | pg_restore -d shop_restored': the dump streamed from the repository into pg_restore
+      Process restore = new ProcessBuilder(bin.resolve("pg_restore").toString(), "-h", "127.0.0.1", "-p", "" + pg.port(), "-U", "cairn",
+          "-d", "shop_restored", "--no-owner").redirectErrorStream(true).redirectOutput(dir.resolve("pg_restore.log").toFile()).start();
+      try (var repo = fx.open(); var in = restore.getOutputStream()) {
+        var snap = repo.resolve(o.snapshot());
+        for (var id : repo.findNode(snap.treeId(), "/shop.dump").content()) repo.readBlobStreaming(id, (pos, b, off, len) -> in.write(b, off, len));
+      }
+      assertThat(restore.waitFor(300, TimeUnit.SECONDS)).isTrue();
+      assertThat(restore.exitValue()).as(Files.readString(dir.resolve("pg_restore.log"))).isZero();
       try (Connection r = DriverManager.getConnection(pg.jdbcUrl("shop_restored")); Statement st = r.createStatement();
           ResultSet rs = st.executeQuery("select (select sum(abalance) from pgbench_accounts), (select sum(bbalance) from pgbench_branches),"
               + " (select sum(tbalance) from pgbench_tellers), (select coalesce(sum(delta), 0) from pgbench_history),"
