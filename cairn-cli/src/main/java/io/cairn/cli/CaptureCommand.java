@@ -28,7 +28,8 @@ final class CaptureCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     CaptureService.Outcome o = new CaptureService(workspace()).run(new CaptureService.Request(global.policy(), target, tags,
-        global.repoOrNull(), System.getenv(), host), listener());
+        global.repoOrNull(), System.getenv(), host), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()),
+        ProgressLine.rate(p.bytesDone(), t0))));
     if (global.json) {
       printJson(o);
     } else {

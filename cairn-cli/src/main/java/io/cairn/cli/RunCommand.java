@@ -41,7 +41,8 @@ final class RunCommand extends BaseCommand {
     Policy policy = global.policy();
     Instant when = at == null ? null : Times.instant(at, "--at", ZoneId.systemDefault());
     RunService.Outcome o = new RunService(workspace()).run(new RunService.Request(policy, when, global.repoOrNull(), System.getenv(),
-        host, lockFile(policy), dryRun), listener());
+        host, lockFile(policy), dryRun), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()),
+        ProgressLine.rate(p.bytesDone(), t0))));
     if (global.json) {
       printJson(o);
     } else if (o.skipped() != null) {
