@@ -25,10 +25,10 @@ final class PlanCommand extends BaseCommand {
       printJson(plan);
       return 0;
     }
-    say("%-16s %-6s %-10s %-8s %-20s %-12s %-6s %s", "TARGET", "KIND", "CLASS", "RPO", "NEWEST", "CONSISTENCY", "DUE", "STATE");
+    say("%-16s %-6s %-10s %-8s %-20s %-12s %-10s %s", "TARGET", "KIND", "CLASS", "RPO", "NEWEST", "CONSISTENCY", "DUE", "STATE");
     for (Planner.Target t : plan.targets()) {
       String due = t.capturedWith() != null ? "(" + t.capturedWith() + ")" : t.due() ? "now" : RunCommand.in(plan.at(), t.dueAt());
-      say("%-16s %-6s %-10s %-8s %-20s %-12s %-6s %s", t.name(), t.kind(), t.className(), RunCommand.human(t.rpo()),
+      say("%-16s %-6s %-10s %-8s %-20s %-12s %-10s %s", t.name(), t.kind(), t.className(), RunCommand.human(t.rpo()),
           t.newest() == null ? "-" : RunCommand.time(t.newest()), t.consistency() == null ? "-" : t.consistency().label(), due,
           (t.breach() ? "BREACH: " : "ok: ") + t.reason());
     }
