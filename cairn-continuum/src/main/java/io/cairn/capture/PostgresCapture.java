@@ -92,7 +92,13 @@ final class PostgresCapture implements Capture {
     } finally {
       closeQuietly(c);
     }
-    String[] found = binaries(major);
+    String[] found;
+    try {
+      found = binaries(major);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(reuse);
+      throw e;
+    }
     Path bin = Path.of(found[0]);
     String tool = found[1];
     facts.put("tool", tool);
