@@ -39,6 +39,12 @@ final class PlanCommand extends BaseCommand {
           r.prune(), r.lastPruned() == null ? "never" : RunCommand.time(r.lastPruned()), r.pruneDueAt() == null ? "never due"
               : r.pruneDue() ? "due now" : "due " + RunCommand.in(plan.at(), r.pruneDueAt()));
     }
+    for (Planner.RetentionDue r : plan.retention()) {
+      if (r.kept() + r.wouldForget() > 0) {
+        say("retention of %s (%s): keeps %d point(s)%s", r.target(), r.rules(), r.kept(),
+            r.wouldForget() == 0 ? "" : ", would forget " + r.wouldForget() + " snapshot(s) after the next capture");
+      }
+    }
     for (String w : plan.warnings()) err().println("cairn: warning: " + w);
     return 0;
   }

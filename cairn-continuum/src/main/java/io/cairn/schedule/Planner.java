@@ -36,8 +36,21 @@ public final class Planner {
   public record Repo(String name, Cadence verify, Instant lastVerified, Instant verifyDueAt, boolean verifyDue, Cadence prune,
       Instant lastPruned, Instant pruneDueAt, boolean pruneDue) {}
 
-  /** @param warnings objectives the history shows cannot be met (a capture that takes longer than the RPO) */
-  public record Plan(Instant at, List<Target> targets, List<Repo> repositories, List<String> warnings) {
+  /**
+   * What retention would do now to a target captured on its own (an asset outside groups, or a
+   * group): {@code run --due} applies it after the target's next capture.
+   */
+  public record RetentionDue(String target, String rules, int kept, int wouldForget) {}
+
+  /**
+   * @param retention what each target's retention would forget now (filled by whoever can read the repositories)
+   * @param warnings objectives the history shows cannot be met (a capture that takes longer than the RPO)
+   */
+  public record Plan(Instant at, List<Target> targets, List<Repo> repositories, List<RetentionDue> retention, List<String> warnings) {
+    public Plan withRetention(List<RetentionDue> r) {
+      return new Plan(at, targets, repositories, List.copyOf(r), warnings);
+    }
+
     public List<Target> dueCaptures() {
       return targets.stream().filter(t -> t.due() && t.capturedWith() == null).toList();
     }
@@ -87,7 +100,7 @@ public final class Planner {
     List<String> warnings = new ArrayList<>();
     for (Group g : p.groups().values()) took(warnings, "group " + g.name(), p.effectiveGroup(g.name()).rpo().value(), h.groups().get(g.name()));
     for (Asset a : p.assets().values()) if (p.groupsOf(a.name()).isEmpty()) took(warnings, "asset " + a.name(), p.effective(a.name()).rpo().value(), h.assets().get(a.name()));
-    return new Plan(now, targets, repos, warnings);
+    return new Plan(now, targets, repos, List.of(), warnings);
   }
 
   private static void took(List<String> warnings, String what, Duration rpo, History.Point newest) {

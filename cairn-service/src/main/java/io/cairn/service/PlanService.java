@@ -6,6 +6,7 @@ import io.cairn.policy.Policy;
 import io.cairn.policy.RepositoryEntry;
 import io.cairn.schedule.History;
 import io.cairn.schedule.Planner;
+import io.cairn.schedule.Retire;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -36,7 +37,35 @@ public final class PlanService {
 
   public Planner.Plan run(Request req, Listener listener) throws IOException {
     Instant at = req.at() != null ? req.at() : ws.clock().instant();
-    return Planner.plan(req.policy(), history(req.policy(), req.fallbackRepository(), req.env(), listener), at, req.fallbackRepository());
+    Planner.Plan plan = Planner.plan(req.policy(), history(req.policy(), req.fallbackRepository(), req.env(), listener), at,
+        req.fallbackRepository());
+    return plan.withRetention(retention(req, plan, listener));
+  }
+
+  /** What each target's retention would forget now: a dry run of it, per repository. */
+  private List<Planner.RetentionDue> retention(Request req, Planner.Plan plan, Listener listener) {
+    Policy p = req.policy();
+    Workspace w = ws.withSecrets(CaptureService.policySecrets(ws, p, req.env()));
+    List<Planner.RetentionDue> out = new java.util.ArrayList<>();
+    Map<String, List<Planner.Target>> byRepo = new LinkedHashMap<>();
+    for (Planner.Target t : plan.targets()) {
+      if (t.capturedWith() == null && t.repository() != null) byRepo.computeIfAbsent(t.repository(), k -> new java.util.ArrayList<>()).add(t);
+    }
+    for (var e : byRepo.entrySet()) {
+      try (Repository repo = w.open(location(p, e.getKey()), Workspace.Use.PLAIN)) {
+        for (Planner.Target t : e.getValue()) {
+          var rules = t.kind().equals("group") ? p.effectiveGroup(t.name()).retention().value() : p.effective(t.name()).retention().value();
+          Retire.Result r = t.kind().equals("group")
+              ? Retire.group(repo, t.name(), rules, java.time.ZoneId.systemDefault(), ws.clock(), true)
+              : Retire.asset(repo, t.name(), rules, java.time.ZoneId.systemDefault(), ws.clock(), true);
+          out.add(new Planner.RetentionDue(t.name(), rules.toString(), r.kept(), (int) r.forgotten().stream()
+              .filter(x -> !x.startsWith("group point ")).count()));
+        }
+      } catch (IOException | RuntimeException ex) {
+        // the history read already warned about a repository it could not open
+      }
+    }
+    return out;
   }
 
   /** The repositories the policy's assets use, by the name the planner files them under, with their locations. */
