@@ -93,6 +93,24 @@ class RunServiceTest {
   }
 
   @Test
+  void plan_showsWhatRetentionWouldForget_andForgetsNothing() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      new CaptureService(ws).run(new CaptureService.Request(policy, "docs", List.of(), null, Map.of(), "h"), Listener.NONE);
+      now.set(now.get().plus(Duration.ofMinutes(1)));
+    }
+    var plan = new PlanService(ws).run(new PlanService.Request(policy, null, null, Map.of()), Listener.NONE);
+    assertThat(plan.retention()).filteredOn(r -> r.target().equals("docs")).singleElement()
+        .satisfies(r -> {
+          assertThat(r.kept()).isEqualTo(2);
+          assertThat(r.wouldForget()).isEqualTo(1);
+          assertThat(r.rules()).isEqualTo("keep-last 2");
+        });
+    try (var repo = ws.open(tmp.resolve("repo").toString(), Workspace.Use.PLAIN)) {
+      assertThat(repo.snapshots()).hasSize(3);
+    }
+  }
+
+  @Test
   void run_whileAnotherRunnerHoldsTheLock_doesNothingAndSaysSo() throws Exception {
     Files.createDirectories(lock.getParent());
     try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = ch.lock()) {
