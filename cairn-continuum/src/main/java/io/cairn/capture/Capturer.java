@@ -140,8 +140,9 @@ public final class Capturer {
         aborted = r.describe();
         break;
       }
-      if (!r.ok()) for (Member m : members) m.downgrade(r.describe() + " (on-failure: continue)");
-      else if (h.quiesce()) quiescedBy.add("group " + g.name() + " before hook '" + h.name() + "'");
+      // a hook that only notifies (quiesce: false) says nothing about consistency, failed or not
+      if (!r.ok() && h.quiesce()) for (Member m : members) m.downgrade(r.describe() + " (on-failure: continue)");
+      else if (r.ok() && h.quiesce()) quiescedBy.add("group " + g.name() + " before hook '" + h.name() + "'");
     }
     if (aborted == null) {
       for (Member m : members) {
@@ -281,8 +282,8 @@ public final class Capturer {
           fail(ErrorCode.HOOK_FAILED, r.describe() + " (on-failure: abort): nothing was captured");
           return;
         }
-        if (!r.ok()) downgrade(r.describe() + " (on-failure: continue)");
-        else if (h.quiesce()) quiesced.add("before hook '" + h.name() + "'");
+        if (!r.ok() && h.quiesce()) downgrade(r.describe() + " (on-failure: continue)");
+        else if (r.ok() && h.quiesce()) quiesced.add("before hook '" + h.name() + "'");
       }
     }
 

@@ -82,6 +82,14 @@ class CaptureTest {
   }
 
   @Test
+  void capture_failingNotifyOnlyHook_leavesTheConsistencyAlone() throws Exception {
+    Capturer c = fx.capturer(files("    hooks: { before: [ { run: \"true\" }, { run: \"exit 3\", quiesce: false, on-failure: continue } ] }\n"));
+    Capturer.PointOutcome o = fx.capture(c, "docs");
+    assertThat(o.consistency()).isEqualTo(Consistency.APPLICATION);
+    assertThat(o.hooks()).extracting(Snapshot.HookRun::outcome).containsExactly("ok", "failed");
+  }
+
+  @Test
   void capture_hookWithRetries_runsAgainUntilItSucceeds() throws Exception {
     Path count = dir.resolve("count");
     Capturer c = fx.capturer(files("    hooks: { before: { run: \"echo x >> " + count + "; test $(wc -l < " + count
