@@ -96,6 +96,8 @@ public final class Processes {
     private final Thread stderrReader;
     private final Thread watchdog;
     private volatile boolean timedOut;
+    /** Kills the group if the JVM exits first (Ctrl-C, SIGTERM from systemd) while it runs: a hook in a session of its own would outlive it. */
+    private final Thread onExit;
 
     private Running(Process process, String name, boolean group, Duration timeout) {
       this.process = process;
@@ -119,6 +121,12 @@ public final class Processes {
           // closed before the deadline
         }
       });
+      this.onExit = Thread.ofPlatform().name("cairn-exit-kill-" + process.pid()).unstarted(this::kill);
+      try {
+        Runtime.getRuntime().addShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting; close() still kills
+      }
     }
 
     /** The command's standard output. */
@@ -175,6 +183,11 @@ public final class Processes {
     public void close() {
       watchdog.interrupt();
       kill();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook runs (or ran) anyway
+      }
       try {
         process.waitFor(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

@@ -38,6 +38,19 @@ class ProcessesTest {
   }
 
   @Test
+  void theJvmExitingWhileACommandRuns_killsItsGroup() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process jvm = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), ExitProbe.class.getName())
+        .redirectErrorStream(true).start();
+    String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+    assertThat(jvm.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    long pid = Long.parseLong(out.lines().reduce((a, b) -> b).orElseThrow().strip());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && System.nanoTime() < deadline) Thread.sleep(20);
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("the sleep %d outlived the JVM", pid).isFalse();
+  }
+
+  @Test
   void aCommandThatExitsLeavingAChildHoldingItsOutput_endsAtTheDeadline_andTheChildIsKilled() throws Exception {
     List<Long> pids = new ArrayList<>();
     try (Processes.Running r = Processes.start(List.of("sh", "-c", "sleep 300 & echo $!"), Map.of(), Duration.ofSeconds(2))) {
