@@ -100,4 +100,35 @@ class PolicyCliTest {
     assertThat(stuck.err()).contains("cairn: before hook 'exit' of asset stuck exited with 1 (on-failure: abort): nothing was captured");
     assertThat(cli.run("snapshots", "--json").json()).hasSize(1);
   }
+
+  @Test
+  void runDue_twoProcessesAtOnce_oneCapturesAndTheOtherDoesNothing() throws Exception {
+    Cli cli = new Cli(tmp);
+    assertThat(cli.init().code()).isZero();
+    Path f = Files.writeString(tmp.resolve("cairn.yaml"), """
+        repositories:
+          main: { location: %s, password: "file:%s" }
+        classes:
+          quick: { rpo: 1h, retention: { keep-last: 5 }, verify: never, prune: never }
+        assets:
+          slow: { class: quick, source: { type: command, command: "sleep 3; echo data", filename: slow.bin, consistent: true } }
+        """.formatted(cli.repo, cli.passwordFile));
+    List<Process> runners = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      List<String> cmd = new ArrayList<>(List.of("env", "-i", "XDG_STATE_HOME=" + tmp.resolve("state")));
+      cmd.addAll(Cli.javaCommand("run", "--due", "--config", f.toString(), "--catalog", "off", "--json"));
+      runners.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+      Thread.sleep(1000); // the second starts while the first captures
+    }
+    List<String> outs = new ArrayList<>();
+    for (Process p : runners) {
+      p.getOutputStream().close();
+      outs.add(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+      assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(outs.get(outs.size() - 1)).isZero();
+    }
+    assertThat(outs.get(0)).contains("\"kind\" : \"capture\"");
+    assertThat(outs.get(1)).contains("another 'cairn run --due' of this policy is running");
+    assertThat(cli.run("snapshots", "--json").json()).hasSize(1);
+  }
 }
