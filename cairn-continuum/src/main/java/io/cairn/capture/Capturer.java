@@ -301,7 +301,10 @@ public final class Capturer {
     /** @param withAfter run the after hooks inside the capture, so their outcome is in the snapshot (an asset on its own) */
     void capture(List<String> tags, Progress progress, boolean withAfter, Events events) {
       long t0 = System.nanoTime();
-      Capture.Context ctx = new Capture.Context(tags, host, progress, env, workers);
+      // the policy's tags of the asset, then the capture's own (--tag), each once
+      List<String> pointTags = new ArrayList<>(asset.tags());
+      for (String t : tags) if (!pointTags.contains(t)) pointTags.add(t);
+      Capture.Context ctx = new Capture.Context(pointTags, host, progress, env, workers);
       try (Opening repo = new Opening(opener, asset)) {
         Backup.Result r = of(asset).run(repo, ctx, s -> {
           events.phase("capture", Duration.ofNanos(System.nanoTime() - t0));

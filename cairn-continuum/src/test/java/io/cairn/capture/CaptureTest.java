@@ -101,6 +101,13 @@ class CaptureTest {
   }
 
   @Test
+  void capture_tagsOfTheAssetAndOfTheCapture_areOnThePoint() throws Exception {
+    Capturer c = fx.capturer("assets:\n  etcd: { tags: [kubernetes], source: { type: command, command: \"echo x\", filename: e.db } }\n");
+    c.asset("etcd", List.of("pre-deploy-2.1", "kubernetes"), new Progress(), Capturer.Events.NONE);
+    assertThat(fx.snapshots().get(0).tags()).containsExactly("kubernetes", "pre-deploy-2.1");
+  }
+
+  @Test
   void capture_commandThatFails_leavesNoPointAndKeepsItsError() throws Exception {
     Capturer c = fx.capturer("""
         assets:
