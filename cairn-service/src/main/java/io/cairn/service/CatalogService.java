@@ -49,10 +49,9 @@ public final class CatalogService {
   }
 
   /**
-   * Brings the catalog up to date with the named repositories and, when none is named or {@code known},
-   * every one it knows. {@code role} and {@code tier} label the one named repository.
-   */
-  /**
+   * What to bring the catalog up to date with: the named repositories and, when none is named or
+   * {@code includeKnown}, every one it knows. {@code role} and {@code tier} label the one named repository.
+   *
    * @param repositories the repositories named (by location); may be empty
    * @param includeKnown also every repository the catalog knows (always when none is named)
    * @param role, tier labels for the one repository named; null leaves them as they are
@@ -104,7 +103,6 @@ public final class CatalogService {
     return out;
   }
 
-  /** Reports drift between the catalog and the named repositories (and, with {@code known}, all it knows); changes nothing. */
   /** The repositories to compare with the catalog: those named and, with {@code includeKnown} (or none named), all it knows. */
   public record VerifyRequest(List<String> repositories, boolean includeKnown) {
     public VerifyRequest {

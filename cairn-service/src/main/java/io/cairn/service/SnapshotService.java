@@ -117,6 +117,7 @@ public final class SnapshotService {
    */
   public record DumpRequest(String repository, String snapshot, String path) {}
 
+  @SuppressWarnings("try") // the read lease is held for the body's duration, never referenced
   public Dumped dump(DumpRequest req, OutputStream out) throws IOException {
     String ref = req.snapshot();
     String path = req.path();

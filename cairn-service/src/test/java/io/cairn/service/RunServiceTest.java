@@ -114,6 +114,7 @@ class RunServiceTest {
   void run_whileAnotherRunnerHoldsTheLock_doesNothingAndSaysSo() throws Exception {
     Files.createDirectories(lock.getParent());
     try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.CREATE, StandardOpenOption.WRITE); FileLock held = ch.lock()) {
+      assertThat(held.isValid()).isTrue();
       RunService.Outcome o = run();
       assertThat(o.skipped()).contains("another 'cairn run --due' of this policy is running");
       assertThat(o.actions()).isEmpty();
