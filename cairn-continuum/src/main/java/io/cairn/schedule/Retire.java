@@ -61,31 +61,49 @@ public final class Retire {
     return new Result(asset, kept, gone);
   }
 
-  /** Forgets the group points of a group (manifest and members) its retention no longer keeps. */
+  /** How many incomplete group points are kept at most (the newest), whatever else retention keeps. */
+  static final int INCOMPLETE_KEPT = 3;
+
+  /**
+   * Forgets the group points of a group (manifest and members) its retention no longer keeps. The
+   * rules decide on complete points; a member's pin keeps its whole point (the latest of its members'
+   * pins decides). An incomplete point goes once a newer complete one is kept, or when it is not
+   * among the {@value #INCOMPLETE_KEPT} newest incomplete ones (a member failing for days at every
+   * run would otherwise pile them up), unless a pin holds it. Member snapshots of a capture whose
+   * manifest was never written (the capture was killed) are incomplete points too.
+   */
   public static Result group(Repository repo, String group, ProtectionClass.Retention r, ZoneId zone, InstantSource clock, boolean dryRun)
       throws IOException {
+    java.time.Instant now = clock.instant();
+    Map<BlobId, Optional<java.time.Instant>> snapshotPins = pins(repo);
     Map<BlobId, RecordStore.Stored<GroupPoint>> byId = new HashMap<>();
+    Map<BlobId, Optional<java.time.Instant>> pins = new HashMap<>();
     List<Snapshot> proxies = new ArrayList<>();
-    List<RecordStore.Stored<GroupPoint>> incomplete = new ArrayList<>();
+    List<Unit> incomplete = new ArrayList<>();
+    java.util.Set<String> runs = new java.util.HashSet<>();
     for (RecordStore.Stored<GroupPoint> g : repo.records(GroupPoint.RECORDS).list(RecordStore.SKIP)) {
       if (!group.equals(g.value().group())) continue;
+      runs.add(g.value().run());
+      List<String> members = g.value().members().stream().map(GroupPoint.Member::snapshot).filter(java.util.Objects::nonNull).toList();
+      Optional<java.time.Instant> pin = pinOf(members, snapshotPins);
       if (!g.value().complete()) {
-        incomplete.add(g);
+        incomplete.add(new Unit(g.value().time(), members, g, pin));
         continue;
       }
       // the rules decide on snapshots; a group point is presented as one, under its manifest's id
       BlobId id = BlobId.fromHex(g.name());
       byId.put(id, g);
+      if (pin != null) pins.put(id, pin);
       proxies.add(Snapshot.builder().time(g.value().time()).host(g.value().host()).tags(g.value().tags()).tree(id).build().withId(id));
     }
-    Map<BlobId, Optional<java.time.Instant>> pins = new HashMap<>();
-    Map<BlobId, Optional<java.time.Instant>> snapshotPins = pins(repo);
-    for (var e : byId.entrySet()) {
-      for (GroupPoint.Member m : e.getValue().value().members()) {
-        if (m.snapshot() != null && snapshotPins.containsKey(BlobId.fromHex(m.snapshot()))) {
-          pins.put(e.getKey(), snapshotPins.get(BlobId.fromHex(m.snapshot()))); // a pinned member keeps its whole group point
-        }
-      }
+    Map<String, List<Snapshot>> orphans = new HashMap<>();
+    for (Snapshot s : repo.snapshots()) {
+      if (group.equals(s.group()) && s.run() != null && !runs.contains(s.run())) orphans.computeIfAbsent(s.run(), k -> new ArrayList<>()).add(s);
+    }
+    for (List<Snapshot> o : orphans.values()) {
+      List<String> members = o.stream().map(x -> x.id().toString()).toList();
+      java.time.Instant t = o.stream().map(Snapshot::time).min(java.util.Comparator.naturalOrder()).orElseThrow();
+      incomplete.add(new Unit(t, members, null, pinOf(members, snapshotPins)));
     }
     List<String> gone = new ArrayList<>();
     int kept = 0;
@@ -97,32 +115,62 @@ public final class Retire {
           kept++;
           if (newestKept == null || g.value().time().isAfter(newestKept)) newestKept = g.value().time();
         } else {
-          drop(repo, g, dryRun, gone);
+          drop(repo, new Unit(g.value().time(), g.value().members().stream().map(GroupPoint.Member::snapshot)
+              .filter(java.util.Objects::nonNull).toList(), g, null), dryRun, gone);
         }
       }
     }
-    for (RecordStore.Stored<GroupPoint> g : incomplete) {
-      if (newestKept != null && g.value().time().isBefore(newestKept)) drop(repo, g, dryRun, gone);
-      else kept++;
+    incomplete.sort(java.util.Comparator.comparing(Unit::time).reversed());
+    int newer = 0;
+    for (Unit u : incomplete) {
+      boolean pinned = u.pin() != null && u.pin().map(until -> until.isAfter(now)).orElse(true);
+      boolean superseded = newestKept != null && u.time().isBefore(newestKept);
+      if (!pinned && (superseded || newer >= INCOMPLETE_KEPT)) {
+        drop(repo, u, dryRun, gone);
+      } else {
+        kept++;
+        newer++;
+      }
     }
     return new Result(group, kept, gone);
   }
 
-  private static void drop(Repository repo, RecordStore.Stored<GroupPoint> g, boolean dryRun, List<String> gone) throws IOException {
-    // members first, the manifest last: a run killed between them leaves a manifest whose members are gone, retried next time
-    for (GroupPoint.Member m : g.value().members()) {
-      if (m.snapshot() == null) continue;
+  /** A group point to keep or drop whole: its member snapshots and its manifest (null for an orphaned capture). */
+  private record Unit(java.time.Instant time, List<String> members, RecordStore.Stored<GroupPoint> manifest,
+      Optional<java.time.Instant> pin) {}
+
+  /**
+   * The pin that holds a group point: the latest of its members' (empty, for ever, wins); null when
+   * no member is pinned.
+   */
+  private static Optional<java.time.Instant> pinOf(List<String> members, Map<BlobId, Optional<java.time.Instant>> pins) {
+    Optional<java.time.Instant> best = null;
+    for (String m : members) {
+      Optional<java.time.Instant> p = pins.get(BlobId.fromHex(m));
+      if (p == null) continue;
+      if (best == null || p.isEmpty() || best.isPresent() && p.get().isAfter(best.get())) best = p;
+      if (best.isEmpty()) break;
+    }
+    return best;
+  }
+
+  private static void drop(Repository repo, Unit u, boolean dryRun, List<String> gone) throws IOException {
+    // members first, the manifest last: a run killed between them leaves a manifest whose members are
+    // gone (dropped again next time), never members counted as a point no manifest lists
+    for (String m : u.members()) {
       if (!dryRun) {
         try {
-          repo.forgetSnapshot(BlobId.fromHex(m.snapshot()));
+          repo.forgetSnapshot(BlobId.fromHex(m));
         } catch (java.nio.file.NoSuchFileException alreadyGone) {
           // forgotten by an earlier, interrupted run
         }
       }
-      gone.add(m.snapshot());
+      gone.add(m);
     }
-    if (!dryRun) repo.records(GroupPoint.RECORDS).delete(g.name());
-    gone.add("group point " + g.name());
+    if (u.manifest() != null) {
+      if (!dryRun) repo.records(GroupPoint.RECORDS).delete(u.manifest().name());
+      gone.add("group point " + u.manifest().name());
+    }
   }
 
   private static Map<BlobId, Optional<java.time.Instant>> pins(Repository repo) throws IOException {
