@@ -132,6 +132,7 @@ public final class Capturer {
     }
     long t0 = System.nanoTime();
     String aborted = null;
+    boolean interrupted = false;
     List<String> quiescedBy = new ArrayList<>();
     for (Hook h : g.hooks().before()) {
       HookRunner.Ran r = groupHooks.run(h, "group " + g.name(), "before", Map.of());
@@ -166,15 +167,19 @@ public final class Capturer {
           try {
             f.get();
           } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
+            // a member records every failure of its own; nothing reaches here
           } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            interrupted = true;
             for (Future<?> x : running) x.cancel(true);
-            throw new java.io.InterruptedIOException("group capture interrupted");
+            break;
           }
         }
       } finally {
         pool.shutdownNow();
+      }
+      if (interrupted) {
+        // what paused the applications is resumed and the group recorded below, then the interrupt goes on
+        for (Member m : members) if (m.snapshot == null) m.fail(ErrorCode.INTERRUPTED, "asset " + m.asset.name() + ": interrupted");
       }
       events.phase("capture", Duration.ofNanos(System.nanoTime() - tc));
     } else {
@@ -222,6 +227,10 @@ public final class Capturer {
     }
     List<String> warnings = new ArrayList<>();
     for (PointOutcome o : outcomes) warnings.addAll(o.warnings());
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("group capture interrupted; its point " + manifestId.substring(0, 8) + " is recorded as incomplete");
+    }
     return new GroupOutcome(g.name(), run, manifestId, time, complete, consistency, reason, freeze, outcomes, groupRan, warnings);
   }
 
@@ -337,12 +346,16 @@ public final class Capturer {
         }
       } catch (CairnException e) {
         fail(e.code(), e.getMessage());
+      } catch (java.io.InterruptedIOException e) {
+        fail(ErrorCode.INTERRUPTED, "asset " + asset.name() + ": interrupted; nothing was captured");
       } catch (IOException | RuntimeException e) {
         fail(ErrorCode.IO, "asset " + asset.name() + ": " + (e.getMessage() == null ? e.toString() : e.getMessage()) + "; nothing was captured");
+      } catch (Throwable e) { // an Error too: the after hooks must still resume what the before hooks paused
+        fail(ErrorCode.INTERNAL, "asset " + asset.name() + ": " + e + "; nothing was captured");
       } finally {
         durationMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
+        if (!afterDone && withAfter) after();
       }
-      if (!afterDone && withAfter) after();
     }
 
     /** The after hooks, once, whenever the before hooks ran: what they paused is resumed even when the capture failed. */

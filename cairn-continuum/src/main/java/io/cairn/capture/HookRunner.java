@@ -80,7 +80,7 @@ public final class HookRunner {
         output = join(new String(out, StandardCharsets.UTF_8).strip(), err);
       } catch (IOException ex) {
         outcome = "failed";
-        output = ex.getMessage();
+        output = String.valueOf(ex.getMessage());
       }
       if (outcome.equals("ok")) break;
     }

@@ -16,7 +16,8 @@ public final class Durations {
     String t = text.strip();
     if (t.startsWith("P") || t.startsWith("p")) {
       try {
-        return Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+        Duration d = Duration.parse(t.toUpperCase(java.util.Locale.ROOT));
+        return d.isNegative() ? null : d;
       } catch (RuntimeException e) {
         return null;
       }
@@ -32,17 +33,34 @@ public final class Durations {
       } catch (NumberFormatException e) {
         return null;
       }
-      d = d.plus(switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        case "d" -> Duration.ofDays(n);
-        default -> Duration.ofDays(7 * n);
-      });
+      try {
+        d = d.plus(switch (m.group(2)) {
+          case "ms" -> Duration.ofMillis(n);
+          case "s" -> Duration.ofSeconds(n);
+          case "m" -> Duration.ofMinutes(n);
+          case "h" -> Duration.ofHours(n);
+          case "d" -> Duration.ofDays(n);
+          default -> Duration.ofDays(Math.multiplyExact(7, n));
+        });
+      } catch (ArithmeticException tooLong) {
+        return null;
+      }
       at = m.end();
     }
     return d;
+  }
+
+  /**
+   * The program a command line runs, for records and messages: its first word after any leading
+   * {@code NAME=VALUE} assignments (which may hold a secret), without its folder; never its arguments.
+   */
+  public static String programOf(String commandLine) {
+    for (String w : commandLine.strip().split("\\s+")) {
+      if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) continue;
+      int slash = w.lastIndexOf('/');
+      return slash >= 0 && slash < w.length() - 1 ? w.substring(slash + 1) : w;
+    }
+    return "(empty)";
   }
 
   /** The shortest form this parser reads back: {@code 1h30m}, {@code 2d}, {@code 45s}. */

@@ -12,6 +12,9 @@ import java.util.Set;
  * its line and column.
  */
 final class Fields {
+  /** The longest duration a policy may give (longer ones would overflow the planner's dates). */
+  static final Duration MAX = Duration.ofDays(36_500);
+
   final Node.Mapping map;
   final String what;
   final List<Problem> problems;
@@ -71,6 +74,9 @@ final class Fields {
     } else if (d.isZero() && !zeroAllowed || d.isNegative()) {
       problem(key, "'" + key + "' in " + what + " must be longer than zero");
       return null;
+    } else if (d.compareTo(MAX) > 0) {
+      problem(key, "'" + key + "' in " + what + " must be at most 100 years, not '" + t + "'");
+      return null;
     }
     return d;
   }
@@ -91,7 +97,7 @@ final class Fields {
         return Cadence.every(Duration.ofDays(30));
       default:
         Duration d = Durations.parse(t);
-        if (d == null || d.isZero()) {
+        if (d == null || d.isZero() || d.compareTo(MAX) > 0) {
           problem(key, "'" + key + "' in " + what + " must be hourly, daily, weekly, monthly, never or a duration such as 6h, not '" + t + "'");
           return null;
         }

@@ -33,8 +33,6 @@ public record Hook(String run, Duration timeout, OnFailure onFailure, int retrie
 
   /** The hook's name in records and output: its command's first word, never its arguments (they may hold a secret). */
   public String name() {
-    String r = run.strip();
-    int sp = r.indexOf(' ');
-    return sp < 0 ? r : r.substring(0, sp);
+    return Durations.programOf(run);
   }
 }

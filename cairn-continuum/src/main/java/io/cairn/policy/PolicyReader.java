@@ -227,11 +227,13 @@ final class PolicyReader {
     }
     Overrides o = overrides(f);
     Source src = null;
+    int before = problems.size();
     Node.Mapping sm = f.mapping("source");
-    if (sm == null) {
-      if (!f.has("source")) problems.add(new Problem(m.where(), "asset '" + name + "' needs a 'source'"));
-    } else {
-      src = source(name, sm);
+    if (sm != null) src = source(name, sm);
+    if (src == null && problems.size() == before) {
+      // no source, an empty one, or one that failed without saying why: never an asset silently dropped
+      problems.add(new Problem(f.at("source"), "asset '" + name + "' needs a 'source' with a type (files, postgres, mariadb, mysql,"
+          + " sqlite or command)"));
     }
     Hook.Hooks hooks = hooks(f, "asset '" + name + "'");
     List<Check> checks = checks(f);
@@ -262,6 +264,7 @@ final class PolicyReader {
         Boolean globals = f.bool("globals");
         String bin = f.string("bin", false);
         Duration timeout = f.duration("timeout", false, false);
+        distinct(f, "databases");
         return new Source.Postgres(host == null ? "127.0.0.1" : host, port == null ? 5432 : port, user == null ? "postgres" : user, pw,
             f.strings("databases", false), globals == null || globals, bin == null ? null : Path.of(bin),
             timeout == null ? DEFAULT_DUMP_TIMEOUT : timeout);
@@ -272,6 +275,7 @@ final class PolicyReader {
         Integer port = f.integer("port", 1, 65535);
         String user = f.string("user", false);
         Duration timeout = f.duration("timeout", false, false);
+        distinct(f, "databases");
         return new Source.Mariadb(type, host == null ? "127.0.0.1" : host, port == null ? 3306 : port, f.string("socket", false),
             user == null ? "root" : user, secret(f, "password", false), f.strings("databases", false),
             timeout == null ? DEFAULT_DUMP_TIMEOUT : timeout);
@@ -300,6 +304,12 @@ final class PolicyReader {
         return null;
       }
     }
+  }
+
+  private void distinct(Fields f, String key) {
+    List<String> v = f.strings(key, false);
+    if (new java.util.HashSet<>(v).size() != v.size()) f.problem(key, "'" + key + "' in " + f.what + " lists a name twice");
+    for (String d : v) if (d.isBlank() || d.contains("/")) f.problem(key, "'" + d + "' in '" + key + "' of " + f.what + " is not a database name");
   }
 
   private Hook.Hooks hooks(Fields f, String owner) {

@@ -184,9 +184,31 @@ class PolicyReaderTest {
   }
 
   @Test
+  void read_emptySourceOrRepeatedDatabase_isAnError_notADroppedAsset() {
+    assertThat(problems("""
+        assets:
+          a: { source: }
+          b: { source: { type: postgres, databases: [x, x] } }
+          c: { rpo: 999999999999999d, source: { type: files, paths: [/c] } }
+        groups:
+          g: { members: [a, b] }
+        """)).containsExactlyInAnyOrder(
+            "cairn.yaml:2:15: asset 'a' needs a 'source' with a type (files, postgres, mariadb, mysql, sqlite or command)",
+            "cairn.yaml:3:45: 'databases' in the source of asset 'b' lists a name twice",
+            "cairn.yaml:4:13: 'rpo' in asset 'c' must be a duration such as 30s, 15m, 1h30m, 7d or 1w, not '999999999999999d'");
+  }
+
+  @Test
+  void programOf_skipsAssignmentsAndFolders_soNoSecretIsRecorded() {
+    assertThat(Durations.programOf("MYSQL_PWD=s3cret /usr/bin/mysqldump --all-databases")).isEqualTo("mysqldump");
+    assertThat(Durations.programOf("\tetcdctl\tsnapshot save /dev/stdout")).isEqualTo("etcdctl");
+  }
+
+  @Test
   void durations_readWhatTheyFormat() {
     for (String s : List.of("30s", "15m", "1h30m", "2d", "1w", "1d2h3m4s")) assertThat(Durations.format(Durations.parse(s))).isEqualTo(s);
     assertThat(Durations.parse("PT15M")).isEqualTo(Duration.ofMinutes(15));
     assertThat(Durations.parse("15 minutes")).isNull();
+    assertThat(Durations.parse("PT-1H")).isNull();
   }
 }
