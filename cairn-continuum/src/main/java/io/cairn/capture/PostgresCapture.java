@@ -99,6 +99,11 @@ final class PostgresCapture implements Capture {
       closeQuietly(reuse);
       throw e;
     }
+    if (databases.isEmpty() && !source.globals()) {
+      closeQuietly(reuse);
+      throw new CairnException(ErrorCode.IO, "asset " + asset + ": PostgreSQL at " + source.host() + ":" + source.port()
+          + " has no database that accepts connections, and globals are off: nothing to capture");
+    }
     Path bin = Path.of(found[0]);
     String tool = found[1];
     facts.put("tool", tool);
@@ -128,7 +133,7 @@ final class PostgresCapture implements Capture {
       String reason = "pg_dump of " + (databases.size() == 1 ? "the database" : "each database")
           + " in a snapshot exported from a repeatable-read transaction (snapshot id and WAL position recorded)"
           + (databases.size() > 1 ? "; the databases are dumped one after another, each consistent in itself" : "");
-      procs.get(0).start(); // its start overlaps the repository's preparation
+      if (!procs.isEmpty()) procs.get(0).start(); // its start overlaps the repository's preparation
       return new StreamCapture(repo.get(), ctx.tags(), ctx.host(), ctx.progress())
           .finishWith(s -> finisher.finish(s.toBuilder().source(facts).consistency(Consistency.APPLICATION).consistencyReason(reason).build()))
           .run(streams, facts);

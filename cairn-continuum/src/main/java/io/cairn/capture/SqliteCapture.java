@@ -47,6 +47,9 @@ final class SqliteCapture implements Capture {
     facts.put("type", "sqlite");
     facts.put("path", source.path().toString());
     try {
+      // the copy is as secret as the database: created empty and private first (VACUUM INTO fills an empty file)
+      Files.createFile(copy, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
       try (Connection c = DriverManager.getConnection("jdbc:sqlite:file:" + source.path() + "?mode=ro");
           Statement st = c.createStatement()) {
         st.execute("pragma busy_timeout = 60000");

@@ -87,6 +87,13 @@ public final class Planner {
       verify.merge(repo, e.verify().value(), Planner::shorter);
       prune.merge(repo, e.prune().value(), Planner::shorter);
     }
+    for (Group g : p.groups().values()) { // a group's own class may ask for more than its members'
+      String repo = repositoryName(p, p.asset(g.assets().get(0)), fallbackRepository);
+      if (repo == null) continue;
+      Policy.Effective e = p.effectiveGroup(g.name());
+      verify.merge(repo, e.verify().value(), Planner::shorter);
+      prune.merge(repo, e.prune().value(), Planner::shorter);
+    }
     List<Repo> repos = new ArrayList<>();
     for (String name : verify.keySet()) {
       History.Repo r = h.repositories().getOrDefault(name, new History.Repo(null, null));

@@ -99,8 +99,8 @@ public final class Workspace implements AutoCloseable {
   /** Opens the repository at a location with the password {@code from} gives (a policy's reference, say). */
   public Repository open(String location, Use use, Secrets from) throws IOException {
     if (use != Use.PLAIN) Sealer.warmUp(use == Use.BOTH, true);
+    char[] pw = from.password(location); // first: a password that cannot be had leaves no store open
     var store = stores.open(location);
-    char[] pw = from.password(location);
     try {
       return Repository.open(store, pw, clock, afterBulkGarbage);
     } catch (IOException | RuntimeException e) {
