@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
     description = {
         "Backups you can prove you can restore.",
         "",
-        "Cairn keeps deduplicated, compressed and encrypted snapshots of folders in a repository, restores them verified, and checks that the repository is intact."},
+        "Cairn keeps deduplicated, compressed and encrypted snapshots of folders in a repository, restores them verified, and checks that the repository is intact.",
+        "With a policy (cairn.yaml: 'cairn policy'), it captures databases and files application-consistently, alone or as consistency groups, as each asset's RPO asks ('cairn capture', 'cairn plan', 'cairn run --due')."},
     footerHeading = "%nEnvironment:%n",
     footer = {
         "  CAIRN_REPO            repository folder (instead of --repo)",

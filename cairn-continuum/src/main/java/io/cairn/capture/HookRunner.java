@@ -44,7 +44,7 @@ public final class HookRunner {
       String how = switch (r.outcome()) {
         case "ok" -> "succeeded";
         case "timeout" -> "did not finish within " + io.cairn.policy.Durations.format(hook.timeout()) + " and was stopped with everything it started";
-        default -> "exited with " + r.exitCode();
+        default -> r.exitCode() == null ? "could not be run" : "exited with " + r.exitCode();
       };
       String tail = r.outcome().equals("ok") || r.output() == null || r.output().isBlank() ? "" : ": " + lastLine(r.output());
       return r.phase() + " hook '" + r.name() + "' of " + r.scope() + " " + how + (r.attempts() > 1 ? " (" + r.attempts() + " attempts)" : "") + tail;
