@@ -10,8 +10,6 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Times as people write them, on the command line and (to come) in the policy file: one parser for
@@ -21,8 +19,6 @@ import java.util.regex.Pattern;
 public final class Times {
   private Times() {}
 
-  private static final Pattern DURATION = Pattern.compile("(?:\\d+[wdhms])+");
-  private static final Pattern PART = Pattern.compile("(\\d+)([wdhms])");
 
   /**
    * A moment: an instant ({@code 2026-12-31T17:00:00Z}), or a local date and time
@@ -53,27 +49,8 @@ public final class Times {
    * {@code 1h30m}, {@code 7d}), or ISO-8601 ({@code PT10M}); never negative.
    */
   public static Duration duration(String text, String what) {
-    try {
-      if (DURATION.matcher(text).matches()) {
-        Duration d = Duration.ZERO;
-        Matcher m = PART.matcher(text);
-        while (m.find()) {
-          long n = Long.parseLong(m.group(1));
-          d = d.plus(switch (m.group(2)) {
-            case "w" -> Duration.ofDays(7 * n);
-            case "d" -> Duration.ofDays(n);
-            case "h" -> Duration.ofHours(n);
-            case "m" -> Duration.ofMinutes(n);
-            default -> Duration.ofSeconds(n);
-          });
-        }
-        return d;
-      }
-      Duration d = Duration.parse(text);
-      if (!d.isNegative()) return d;
-    } catch (DateTimeParseException | ArithmeticException | NumberFormatException ignored) {
-      // falls through
-    }
+    Duration d = io.cairn.policy.Durations.parse(text); // the one parser: flags and the policy read durations alike
+    if (d != null) return d;
     throw new CairnException(ErrorCode.USAGE, what + " takes a duration like 90s, 15m, 1h30m, 7d or PT10M; got '" + text + "'");
   }
 
