@@ -23,7 +23,7 @@ final class CommandCapture implements Capture {
 
   @Override
   public Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException {
-    String program = io.cairn.policy.Durations.programOf(source.command());
+    String program = io.cairn.engine.fs.Processes.programOf(source.command());
     try (LazyProcess p = new LazyProcess(List.of("/bin/sh", "-c", source.command()), Map.of(), source.timeout(), "command " + program)) {
       Map<String, String> facts = new LinkedHashMap<>();
       facts.put("type", "command");

@@ -4,8 +4,6 @@ import io.cairn.engine.fs.Processes;
 import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.policy.Hook;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +66,8 @@ public final class HookRunner {
     while (attempts <= hook.retries()) {
       attempts++;
       try (Processes.Running p = Processes.start(List.of("/bin/sh", "-c", hook.run()), e, hook.timeout())) {
-        byte[] out = tail(p.stdout());
+        Processes.Tail out = new Processes.Tail(OUTPUT_TAIL);
+        out.drain(p.stdout());
         try {
           code = p.waitFor();
           outcome = code == 0 ? "ok" : "failed";
@@ -77,7 +76,7 @@ public final class HookRunner {
           code = null;
         }
         String err = p.stderr();
-        output = join(new String(out, StandardCharsets.UTF_8).strip(), err);
+        output = join(out.text(), err);
       } catch (IOException ex) {
         outcome = "failed";
         output = String.valueOf(ex.getMessage());
@@ -92,23 +91,6 @@ public final class HookRunner {
   private static String join(String out, String err) {
     String s = out.isEmpty() ? err : err.isEmpty() ? out : out + "\n" + err;
     return s.length() <= OUTPUT_TAIL ? s : "..." + s.substring(s.length() - OUTPUT_TAIL);
-  }
-
-  private static byte[] tail(InputStream in) throws IOException {
-    byte[] ring = new byte[OUTPUT_TAIL];
-    long total = 0;
-    byte[] buf = new byte[8192];
-    try (in) {
-      for (int n; (n = in.read(buf)) > 0; ) {
-        for (int i = 0; i < n; i++) ring[(int) ((total + i) % OUTPUT_TAIL)] = buf[i];
-        total += n;
-      }
-    }
-    int len = (int) Math.min(total, OUTPUT_TAIL);
-    byte[] out = new byte[len];
-    long start = total - len;
-    for (int i = 0; i < len; i++) out[i] = ring[(int) ((start + i) % OUTPUT_TAIL)];
-    return out;
   }
 
   private static String lastLine(String s) {

@@ -11,7 +11,6 @@ import io.cairn.policy.Source;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,11 +57,7 @@ final class MariadbCapture implements Capture {
     List<String> q = new ArrayList<>(List.of(client, "--batch", "--skip-column-names", "--connect-timeout=30"));
     q.addAll(conn);
     q.addAll(List.of("-e", "select version(), @@log_bin"));
-    Processes.Result r;
-    try (Processes.Running p = Processes.start(q, env, Duration.ofMinutes(1))) {
-      String out = new String(p.stdout().readAllBytes(), StandardCharsets.UTF_8);
-      r = new Processes.Result(p.waitFor(), out, p.stderr());
-    }
+    Processes.Result r = Processes.run(q, env, Duration.ofMinutes(1));
     if (r.exitCode() != 0) throw failure(r.stderr());
     String[] cols = r.stdout().strip().split("\t");
     facts.put("server-version", cols[0]);
@@ -147,12 +142,8 @@ final class MariadbCapture implements Capture {
 
   private String tool(List<String> names) {
     for (String n : names) {
-      for (String d : System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin").split(":")) {
-        if (!d.isEmpty() && Files.isExecutable(Path.of(d, n))) return Path.of(d, n).toString();
-      }
-      for (String d : List.of("/usr/bin", "/usr/local/bin")) {
-        if (Files.isExecutable(Path.of(d, n))) return Path.of(d, n).toString();
-      }
+      var found = Processes.find(n).or(() -> Processes.find("/usr/bin/" + n));
+      if (found.isPresent()) return found.get().toString();
     }
     throw new CairnException(ErrorCode.IO, "asset " + asset + ": none of " + String.join(", ", names)
         + " is installed: install the MariaDB client (mariadb-client); nothing was captured");

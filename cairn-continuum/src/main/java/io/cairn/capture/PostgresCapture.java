@@ -285,9 +285,7 @@ final class PostgresCapture implements Capture {
               .map(p -> p.resolve("bin")).filter(p -> Files.isExecutable(p.resolve("pg_dump"))).forEach(candidates::add);
         }
       }
-      for (String d : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-        if (!d.isEmpty() && Files.isExecutable(Path.of(d, "pg_dump"))) candidates.add(Path.of(d));
-      }
+      Processes.find("pg_dump").ifPresent(p -> candidates.add(p.getParent()));
     }
     String older = null;
     for (Path bin : candidates) {

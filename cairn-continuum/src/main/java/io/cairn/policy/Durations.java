@@ -50,19 +50,6 @@ public final class Durations {
     return d;
   }
 
-  /**
-   * The program a command line runs, for records and messages: its first word after any leading
-   * {@code NAME=VALUE} assignments (which may hold a secret), without its folder; never its arguments.
-   */
-  public static String programOf(String commandLine) {
-    for (String w : commandLine.strip().split("\\s+")) {
-      if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) continue;
-      int slash = w.lastIndexOf('/');
-      return slash >= 0 && slash < w.length() - 1 ? w.substring(slash + 1) : w;
-    }
-    return "(empty)";
-  }
-
   /** The shortest form this parser reads back: {@code 1h30m}, {@code 2d}, {@code 45s}. */
   public static String format(Duration d) {
     if (d.isZero()) return "0s";

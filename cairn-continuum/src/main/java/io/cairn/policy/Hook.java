@@ -33,6 +33,6 @@ public record Hook(String run, Duration timeout, OnFailure onFailure, int retrie
 
   /** The hook's name in records and output: its command's first word, never its arguments (they may hold a secret). */
   public String name() {
-    return Durations.programOf(run);
+    return io.cairn.engine.fs.Processes.programOf(run);
   }
 }

@@ -200,8 +200,8 @@ class PolicyReaderTest {
 
   @Test
   void programOf_skipsAssignmentsAndFolders_soNoSecretIsRecorded() {
-    assertThat(Durations.programOf("MYSQL_PWD=s3cret /usr/bin/mysqldump --all-databases")).isEqualTo("mysqldump");
-    assertThat(Durations.programOf("\tetcdctl\tsnapshot save /dev/stdout")).isEqualTo("etcdctl");
+    assertThat(io.cairn.engine.fs.Processes.programOf("MYSQL_PWD=s3cret /usr/bin/mysqldump --all-databases")).isEqualTo("mysqldump");
+    assertThat(io.cairn.engine.fs.Processes.programOf("\tetcdctl\tsnapshot save /dev/stdout")).isEqualTo("etcdctl");
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.cairn.testkit;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ public final class MariadbServer implements AutoCloseable {
   }
 
   /** Runs SQL and returns its output (tab-separated rows). */
-  public String sql(String sql) throws IOException, InterruptedException {
+  public String sql(String sql) throws IOException {
     List<String> cmd = new ArrayList<>(client());
     cmd.addAll(List.of("-e", sql));
     return run(cmd, 120);
@@ -114,15 +113,9 @@ public final class MariadbServer implements AutoCloseable {
     }
   }
 
-  private static String run(List<String> cmd, int seconds) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new IOException(String.join(" ", cmd) + " timed out");
-    }
-    String text = new String(out, StandardCharsets.UTF_8);
-    if (p.exitValue() != 0) throw new IOException(cmd.get(0) + " failed (" + p.exitValue() + "): " + text);
-    return text;
+  private static String run(List<String> cmd, int seconds) throws IOException {
+    io.cairn.engine.fs.Processes.Result r = io.cairn.engine.fs.Processes.run(cmd, java.time.Duration.ofSeconds(seconds));
+    if (r.exitCode() != 0) throw new IOException(cmd.get(0) + " failed (" + r.exitCode() + "): " + r.stdout() + r.stderr());
+    return r.stdout();
   }
 }

@@ -39,7 +39,12 @@ public final class Processes {
    * leftover holds its output open.
    */
   public static Result run(List<String> command, Duration timeout) throws IOException {
-    try (Running r = start(command, Map.of(), timeout)) {
+    return run(command, Map.of(), timeout);
+  }
+
+  /** Like {@link #run(List, Duration)}, with {@code env} added to the environment (a password, say). */
+  public static Result run(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
+    try (Running r = start(command, env, timeout)) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (InputStream in = r.stdout()) {
         in.transferTo(out);
@@ -55,7 +60,7 @@ public final class Processes {
    * when it passes, the process group is killed, which ends the output the caller reads.
    */
   public static Running start(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
-    if (!onPath(command.get(0))) {
+    if (find(command.get(0)).isEmpty()) {
       throw new IOException("cannot run " + command.get(0) + ": not found (is it installed and on PATH?)");
     }
     List<String> cmd = new ArrayList<>();
@@ -73,13 +78,31 @@ public final class Processes {
     return new Running(p, command.get(0), group, timeout);
   }
 
-  private static boolean onPath(String name) {
-    if (name.contains("/")) return Files.isExecutable(Path.of(name));
+  /**
+   * Where a program is: {@code name} itself when it holds a '/', else the first executable of that
+   * name in PATH (or, when PATH is unset as under cron, the usual system folders).
+   */
+  public static java.util.Optional<Path> find(String name) {
+    if (name.contains("/")) return Files.isExecutable(Path.of(name)) ? java.util.Optional.of(Path.of(name)) : java.util.Optional.empty();
     String path = System.getenv("PATH");
     for (String dir : (path == null || path.isBlank() ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
-      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return true;
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) return java.util.Optional.of(Path.of(dir, name));
     }
-    return false;
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * The program a shell command line runs, for records and messages: its first word after any
+   * leading {@code NAME=VALUE} assignments (which may hold a secret), without its folder; never its
+   * arguments.
+   */
+  public static String programOf(String commandLine) {
+    for (String w : commandLine.strip().split("\\s+")) {
+      if (w.matches("[A-Za-z_][A-Za-z0-9_]*=.*")) continue;
+      int slash = w.lastIndexOf('/');
+      return slash >= 0 && slash < w.length() - 1 ? w.substring(slash + 1) : w;
+    }
+    return "(empty)";
   }
 
   /**
@@ -92,7 +115,7 @@ public final class Processes {
     private final String name;
     private final boolean group;
     private final Duration timeout;
-    private final StderrTail stderr = new StderrTail();
+    private final Tail stderr = new Tail(STDERR_TAIL);
     private final Thread stderrReader;
     private final Thread watchdog;
     private volatile boolean timedOut;
@@ -224,12 +247,17 @@ public final class Processes {
     return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
   }
 
-  /** Keeps the last bytes of a stream, however long it runs. */
-  private static final class StderrTail {
-    private final byte[] ring = new byte[STDERR_TAIL];
+  /** Keeps the last bytes of a stream, however long it runs (a command's standard error, a hook's output). */
+  public static final class Tail {
+    private final byte[] ring;
     private long total; // guarded by this
 
-    void drain(InputStream in) {
+    public Tail(int bytes) {
+      ring = new byte[bytes];
+    }
+
+    /** Reads the stream to its end (or until it fails: the process went away), keeping its last bytes. */
+    public void drain(InputStream in) {
       byte[] buf = new byte[8192];
       try (in) {
         for (int n; (n = in.read(buf)) > 0; ) add(buf, n);
@@ -243,7 +271,8 @@ public final class Processes {
       total += n;
     }
 
-    synchronized String text() {
+    /** What was kept, as text: "..." first when the stream was longer. */
+    public synchronized String text() {
       int len = (int) Math.min(total, ring.length);
       byte[] out = new byte[len];
       long start = total - len;
