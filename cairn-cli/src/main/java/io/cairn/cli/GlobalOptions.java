@@ -104,11 +104,7 @@ final class GlobalOptions {
 
   /** The password of a repository: its reference in the policy when it is one of the policy's, else the usual sources. */
   char[] passwordFor(String location) {
-    if (policyLooked && policy != null) {
-      for (RepositoryEntry e : policy.repositories().values()) {
-        if (e.location().equals(location) && e.password() != null) return e.password().resolve(System.getenv()).toCharArray();
-      }
-    }
+    if (policyLooked && policy != null) return PolicyService.secrets(policy, System.getenv(), l -> password(false)).password(location);
     return password(false);
   }
 

@@ -1,18 +1,13 @@
 package io.cairn.cli;
 
-import io.cairn.engine.CairnException;
-import io.cairn.engine.ErrorCode;
 import io.cairn.policy.Durations;
 import io.cairn.policy.Policy;
 import io.cairn.service.RunService;
 import io.cairn.service.Times;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
-import java.util.HexFormat;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,7 +36,7 @@ final class RunCommand extends BaseCommand {
     Policy policy = global.policy();
     Instant when = at == null ? null : Times.instant(at, "--at", ZoneId.systemDefault());
     RunService.Outcome o = new RunService(workspace()).run(new RunService.Request(policy, when, global.repoOrNull(), System.getenv(),
-        host, lockFile(policy), dryRun), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()),
+        host, null, dryRun), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()),
         ProgressLine.rate(p.bytesDone(), t0))));
     if (global.json) {
       printJson(o);
@@ -55,21 +50,6 @@ final class RunCommand extends BaseCommand {
       for (var b : o.breaches()) err().println("cairn: breach: " + b.kind() + " " + b.name() + ": " + b.reason());
     }
     return o.exitCode();
-  }
-
-  /** One lock per policy file, in the user's state folder ($XDG_STATE_HOME/cairn, else ~/.local/state/cairn). */
-  static Path lockFile(Policy p) {
-    String state = System.getenv("XDG_STATE_HOME");
-    Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
-    String id;
-    try {
-      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
-          .digest(Path.of(p.file()).toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
-      id = HexFormat.of().formatHex(h, 0, 8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new CairnException(ErrorCode.INTERNAL, "no SHA-256", e);
-    }
-    return base.resolve("cairn").resolve("run-" + id + ".lock");
   }
 
   static String human(Duration d) {

@@ -10,7 +10,6 @@ import io.cairn.policy.Policy;
 import io.cairn.policy.RepositoryEntry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -93,7 +92,7 @@ public final class CaptureService {
     // only where something was written: a point, or a group's manifest (written even when incomplete)
     for (Capturer.PointOutcome o : out.points()) if (o.ok() || out.group() != null) locations.add(location(p, p.asset(o.asset()), req));
     for (String loc : locations) {
-      try (Repository repo = ws.open(loc, Workspace.Use.PLAIN, secrets(p, req))) {
+      try (Repository repo = PolicyService.within(ws, p, req.env()).open(loc, Workspace.Use.PLAIN)) {
         ws.updateCatalog(repo, loc, listener);
       } catch (IOException | RuntimeException e) {
         listener.warning("catalog not updated (" + Failures.describe(e) + ")", io.cairn.engine.Remedy.CATALOG_SYNC);
@@ -111,29 +110,7 @@ public final class CaptureService {
     });
   }
 
-  /** Passwords of the policy's repositories from their references; any other location's from the workspace. */
-  Secrets secrets(Policy p, Request req) {
-    return policySecrets(ws, p, req.env());
-  }
-
-  static Secrets policySecrets(Workspace ws, Policy p, Map<String, String> env) {
-    return location -> {
-      for (RepositoryEntry r : p.repositories().values()) {
-        if (r.location().equals(location) && r.password() != null) return r.password().resolve(env).toCharArray();
-      }
-      return ws.secrets().password(location);
-    };
-  }
-
   private Repository open(Policy p, Asset a, Request req) throws IOException {
-    String loc = location(p, a, req);
-    return ws.open(loc, Workspace.Use.PLAIN, secrets(p, req));
-  }
-
-  /** The names of the targets a policy can capture: its groups and assets. */
-  public static List<String> targets(Policy p) {
-    List<String> out = new ArrayList<>(p.groups().keySet());
-    out.addAll(p.assets().keySet());
-    return out;
+    return PolicyService.within(ws, p, req.env()).open(location(p, a, req), Workspace.Use.PLAIN);
   }
 }

@@ -45,7 +45,7 @@ public final class PlanService {
   /** What each target's retention would forget now: a dry run of it, per repository. */
   private List<Planner.RetentionDue> retention(Request req, Planner.Plan plan, Listener listener) {
     Policy p = req.policy();
-    Workspace w = ws.withSecrets(CaptureService.policySecrets(ws, p, req.env()));
+    Workspace w = PolicyService.within(ws, p, req.env());
     List<Planner.RetentionDue> out = new java.util.ArrayList<>();
     Map<String, List<Planner.Target>> byRepo = new LinkedHashMap<>();
     for (Planner.Target t : plan.targets()) {
@@ -82,7 +82,7 @@ public final class PlanService {
   /** The history of every repository the policy uses; one that cannot be read is a warning and an empty history. */
   History history(Policy p, String fallback, Map<String, String> env, Listener listener) throws IOException {
     History h = History.empty();
-    Workspace w = ws.withSecrets(CaptureService.policySecrets(ws, p, env));
+    Workspace w = PolicyService.within(ws, p, env);
     for (var e : repositories(p, fallback).entrySet()) {
       try (Repository repo = w.open(e.getValue(), Workspace.Use.PLAIN)) {
         h.add(e.getKey(), repo);

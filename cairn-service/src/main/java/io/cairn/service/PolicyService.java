@@ -39,6 +39,24 @@ public final class PolicyService {
   }
 
   /**
+   * Passwords of the policy's repositories from their references (resolved from {@code env} when a
+   * repository is opened); any other location's from {@code fallback}.
+   */
+  public static Secrets secrets(Policy p, Map<String, String> env, Secrets fallback) {
+    return location -> {
+      for (RepositoryEntry r : p.repositories().values()) {
+        if (r.location().equals(location) && r.password() != null) return r.password().resolve(env).toCharArray();
+      }
+      return fallback.password(location);
+    };
+  }
+
+  /** The workspace with the policy's repository passwords before its own: where the policy's use cases open repositories. */
+  public static Workspace within(Workspace ws, Policy p, Map<String, String> env) {
+    return ws.withSecrets(secrets(p, env, ws.secrets()));
+  }
+
+  /**
    * The outcome of {@code policy check}: what the policy holds, its warnings, and what the
    * repositories' history says it cannot meet (a capture that took longer than the RPO).
    */

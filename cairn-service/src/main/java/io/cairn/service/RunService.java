@@ -37,13 +37,30 @@ public final class RunService {
 
   /**
    * @param at plan as if it were this instant (null: now)
-   * @param lock the file that keeps two runners of this policy apart
+   * @param lock the file that keeps two runners of this policy apart; null for {@link #defaultLock}
    * @param dryRun plan and say what would run, change nothing
    */
   public record Request(Policy policy, Instant at, String fallbackRepository, Map<String, String> env, String host, Path lock,
       boolean dryRun) {
     public Request {
       env = env == null ? Map.of() : Map.copyOf(env);
+      if (lock == null) lock = defaultLock(policy, env);
+    }
+  }
+
+  /**
+   * One lock per policy file, in the user's state folder: {@code $XDG_STATE_HOME/cairn}, else
+   * {@code ~/.local/state/cairn}, named by a hash of the policy's absolute path.
+   */
+  public static Path defaultLock(Policy p, Map<String, String> env) {
+    String state = env.get("XDG_STATE_HOME");
+    Path base = state != null && !state.isBlank() ? Path.of(state) : Path.of(System.getProperty("user.home"), ".local", "state");
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256")
+          .digest(Path.of(p.file()).toAbsolutePath().normalize().toString().getBytes(StandardCharsets.UTF_8));
+      return base.resolve("cairn").resolve("run-" + java.util.HexFormat.of().formatHex(h, 0, 8) + ".lock");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no SHA-256", e);
     }
   }
 
@@ -82,7 +99,7 @@ public final class RunService {
     Policy p = req.policy();
     Planner.Plan plan = new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()), listener);
     List<Action> actions = new ArrayList<>();
-    Workspace w = ws.withSecrets(CaptureService.policySecrets(ws, p, req.env()));
+    Workspace w = PolicyService.within(ws, p, req.env());
     for (Planner.Target t : plan.dueCaptures()) {
       if (req.dryRun()) {
         actions.add(new Action("capture", t.name(), true, "would capture (" + t.reason() + ")", null, 0));

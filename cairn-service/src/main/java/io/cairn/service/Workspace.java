@@ -93,13 +93,8 @@ public final class Workspace implements AutoCloseable {
 
   /** Opens the repository at a location with the password {@link Secrets} gives for it. */
   public Repository open(String location, Use use) throws IOException {
-    return open(location, use, secrets);
-  }
-
-  /** Opens the repository at a location with the password {@code from} gives (a policy's reference, say). */
-  public Repository open(String location, Use use, Secrets from) throws IOException {
     if (use != Use.PLAIN) Sealer.warmUp(use == Use.BOTH, true);
-    char[] pw = from.password(location); // first: a password that cannot be had leaves no store open
+    char[] pw = secrets.password(location); // first: a password that cannot be had leaves no store open
     var store = stores.open(location);
     try {
       return Repository.open(store, pw, clock, afterBulkGarbage);
