@@ -4,7 +4,6 @@ import io.cairn.engine.Progress;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.Finisher;
 import io.cairn.engine.repo.Repository;
-import io.cairn.engine.snapshot.Consistency;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +27,5 @@ public interface Capture {
     }
   }
 
-  /** What a source's reading achieves: the level and the reason, in words. */
-  record Level(Consistency consistency, String reason) {}
-
   Backup.Result run(Opening repo, Context ctx, Finisher finisher) throws IOException;
-
-  /** The snapshot's {@code paths} this source writes (a parent is looked up by them). */
-  default String describe() {
-    return getClass().getSimpleName();
-  }
 }

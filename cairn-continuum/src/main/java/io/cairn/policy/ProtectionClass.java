@@ -46,8 +46,11 @@ public record ProtectionClass(String name, Duration rpo, Duration rto, Retention
       return r;
     }
 
+    /** How far a rule without a limit ({@code -1}) reaches: longer than any policy's RPO may be. */
+    private static final Duration FOREVER = Duration.ofDays(365L * 1000);
+
     private static Duration span(int count, Duration every, Duration period) {
-      if (count < 0) return ChronoForever.FOREVER;
+      if (count < 0) return FOREVER;
       if (count == 0) return Duration.ZERO;
       Duration step = every.compareTo(period) > 0 ? every : period;
       return step.multipliedBy(count);
@@ -81,13 +84,6 @@ public record ProtectionClass(String name, Duration rpo, Duration rto, Retention
     public String toString() {
       return "to " + to + " within " + Durations.format(within);
     }
-  }
-
-  /** A very long time, for rules without a limit. */
-  static final class ChronoForever {
-    static final Duration FOREVER = Duration.ofDays(365L * 1000);
-
-    private ChronoForever() {}
   }
 
   /** The classes every policy has; a policy may override any of their settings or add its own classes. */

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -60,10 +59,5 @@ public record History(Map<String, Point> assets, Map<String, Point> groups, Map<
 
   private static Point newer(Point a, Point b) {
     return a.time().isAfter(b.time()) ? a : b;
-  }
-
-  /** The time and outcome of every complete group point of a group, for tests and reports. */
-  public List<String> assetNames() {
-    return List.copyOf(assets.keySet());
   }
 }

@@ -98,8 +98,4 @@ public final class PlanService {
     RepositoryEntry e = p.repositories().get(name);
     return e != null ? e.location() : name;
   }
-
-  static List<String> names(Policy p) {
-    return List.copyOf(p.repositories().keySet());
-  }
 }
