@@ -3,7 +3,6 @@ package io.cairn.capture;
 import io.cairn.engine.Progress;
 import io.cairn.engine.backup.Backup;
 import io.cairn.engine.backup.Finisher;
-import io.cairn.engine.repo.Repository;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
