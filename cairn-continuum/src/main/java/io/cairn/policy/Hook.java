@@ -16,18 +16,23 @@ public record Hook(String run, Duration timeout, OnFailure onFailure, int retrie
     CONTINUE
   }
 
-  /** The hooks of an asset or a group, each phase in the order written. */
-  public record Hooks(List<Hook> before, List<Hook> after, List<Hook> onError) {
-    public static final Hooks NONE = new Hooks(List.of(), List.of(), List.of());
+  /**
+   * The hooks of an asset or a group, each phase in the order written. {@code cutover} hooks run at
+   * the end of a recovery to a production target asked to cut over (never in a sandbox): they point
+   * the application at the restored data.
+   */
+  public record Hooks(List<Hook> before, List<Hook> after, List<Hook> onError, List<Hook> cutover) {
+    public static final Hooks NONE = new Hooks(List.of(), List.of(), List.of(), List.of());
 
     public Hooks {
       before = List.copyOf(before);
       after = List.copyOf(after);
       onError = List.copyOf(onError);
+      cutover = cutover == null ? List.of() : List.copyOf(cutover);
     }
 
     public boolean isEmpty() {
-      return before.isEmpty() && after.isEmpty() && onError.isEmpty();
+      return before.isEmpty() && after.isEmpty() && onError.isEmpty() && cutover.isEmpty();
     }
   }
 

@@ -29,7 +29,7 @@ final class PolicyReader {
   private static final Set<String> RETENTION = Set.of("keep-last", "keep-hourly", "keep-daily", "keep-weekly", "keep-monthly",
       "keep-yearly", "keep-within");
   private static final Set<String> HOOK = Set.of("run", "timeout", "on-failure", "quiesce");
-  private static final Set<String> HOOKS = Set.of("before", "after", "on-error");
+  private static final Set<String> HOOKS = Set.of("before", "after", "on-error", "cutover");
   private static final Duration DEFAULT_HOOK_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration DEFAULT_CHECK_TIMEOUT = Duration.ofMinutes(1);
   private static final Duration DEFAULT_DUMP_TIMEOUT = Duration.ofHours(24);
@@ -288,8 +288,9 @@ final class PolicyReader {
         return path == null ? null : new Source.Sqlite(Path.of(path), temp == null ? null : Path.of(temp));
       }
       case "command" -> {
-        f.only(Set.of("type", "command", "filename", "timeout", "consistent"));
+        f.only(Set.of("type", "command", "filename", "timeout", "consistent", "restore"));
         String cmd = f.string("command", true);
+        String restore = f.string("restore", false);
         String filename = f.string("filename", true);
         if (filename != null && (filename.contains("/") || filename.equals(".") || filename.equals(".."))) {
           f.problem("filename", "'filename' in " + what + " must be one name without '/', not '" + filename + "'");
@@ -297,7 +298,8 @@ final class PolicyReader {
         Duration timeout = f.duration("timeout", false, false);
         Boolean consistent = f.bool("consistent");
         return cmd == null || filename == null ? null
-            : new Source.Command(cmd, filename, timeout == null ? DEFAULT_DUMP_TIMEOUT : timeout, consistent != null && consistent);
+            : new Source.Command(cmd, filename, timeout == null ? DEFAULT_DUMP_TIMEOUT : timeout, consistent != null && consistent,
+                restore);
       }
       default -> {
         f.problem("type", "unknown source type '" + type + "' in " + what + "; expected files, postgres, mariadb, mysql, sqlite or command");
@@ -316,7 +318,8 @@ final class PolicyReader {
     Node.Mapping m = f.mapping("hooks");
     if (m == null) return Hook.Hooks.NONE;
     Fields h = new Fields(m, "the hooks of " + owner, problems).only(HOOKS);
-    return new Hook.Hooks(hookList(h, "before", owner), hookList(h, "after", owner), hookList(h, "on-error", owner));
+    return new Hook.Hooks(hookList(h, "before", owner), hookList(h, "after", owner), hookList(h, "on-error", owner),
+        hookList(h, "cutover", owner));
   }
 
   private List<Hook> hookList(Fields h, String phase, String owner) {

@@ -56,8 +56,10 @@ public sealed interface Source {
    *
    * @param consistent the command exports a self-consistent copy (an etcd snapshot, a Redis RDB): the
    *     point is application-consistent; else crash-consistent
+   * @param restore the command ({@code sh -c}) a recovery feeds the stream to on its standard input; null
+   *     when the stream is only restored as the file
    */
-  record Command(String command, String filename, Duration timeout, boolean consistent) implements Source {
+  record Command(String command, String filename, Duration timeout, boolean consistent, String restore) implements Source {
     public String type() {
       return "command";
     }

@@ -29,6 +29,8 @@ public enum ErrorCode {
   NOT_FOUND(17),
   /** A hook failed or outlived its timeout and its policy was {@code abort}: nothing was captured. */
   HOOK_FAILED(18),
+  /** A recovery or drill ran, and a check of what it restored failed (the evidence records which and why). */
+  CHECK_FAILED(19),
   /** The policy file (cairn.yaml) is missing, malformed or invalid; each problem is named with its line and column. */
   CONFIG(78),
   /** Interrupted by the user (SIGINT). */

@@ -60,6 +60,14 @@ public final class Processes {
    * when it passes, the process group is killed, which ends the output the caller reads.
    */
   public static Running start(List<String> command, Map<String, String> env, Duration timeout) throws IOException {
+    return start(command, env, timeout, false);
+  }
+
+  /**
+   * Like {@link #start(List, Map, Duration)}; with {@code pipeStdin} the caller writes the command's
+   * standard input through {@link Running#stdin()} (a dump fed to a restore tool) and closes it.
+   */
+  public static Running start(List<String> command, Map<String, String> env, Duration timeout, boolean pipeStdin) throws IOException {
     if (find(command.get(0)).isEmpty()) {
       throw new IOException("cannot run " + command.get(0) + ": not found (is it installed and on PATH?)");
     }
@@ -67,7 +75,8 @@ public final class Processes {
     boolean group = Files.isExecutable(SETSID);
     if (group) cmd.addAll(List.of(SETSID.toString(), "--wait"));
     cmd.addAll(command);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    if (!pipeStdin) pb.redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
     pb.environment().putAll(env);
     Process p;
     try {
@@ -119,6 +128,7 @@ public final class Processes {
     private final Thread stderrReader;
     private final Thread watchdog;
     private volatile boolean timedOut;
+    private volatile boolean detached;
     /** Kills the group if the JVM exits first (Ctrl-C, SIGTERM from systemd) while it runs: a hook in a session of its own would outlive it. */
     private final Thread onExit;
 
@@ -149,6 +159,30 @@ public final class Processes {
         Runtime.getRuntime().addShutdownHook(onExit);
       } catch (IllegalStateException shuttingDown) {
         // the JVM is already exiting; close() still kills
+      }
+    }
+
+    /** The command's standard input (when started with {@code pipeStdin}; else already at its end). */
+    public java.io.OutputStream stdin() {
+      return process.getOutputStream();
+    }
+
+    /** Whether the command (its first process) still runs. */
+    public boolean alive() {
+      return process.isAlive();
+    }
+
+    /**
+     * Lets the command outlive this JVM (a sandbox server kept with {@code --keep}): no deadline, no
+     * kill when the JVM exits. Its process group id is {@link #pid()}, for whoever stops it later.
+     */
+    public void detach() {
+      watchdog.interrupt();
+      detached = true;
+      try {
+        Runtime.getRuntime().removeShutdownHook(onExit);
+      } catch (IllegalStateException shuttingDown) {
+        // too late: the JVM is exiting and the hook runs
       }
     }
 
@@ -204,6 +238,7 @@ public final class Processes {
 
     @Override
     public void close() {
+      if (detached) return;
       watchdog.interrupt();
       kill();
       try {
@@ -223,7 +258,7 @@ public final class Processes {
    * Whether any process is left in the process group {@code pgid} (read from /proc: starting
    * {@code kill} costs 20-50 ms, which every small tool's run paid; true when /proc cannot say).
    */
-  static boolean groupAlive(long pgid) {
+  public static boolean groupAlive(long pgid) {
     Path proc = Path.of("/proc");
     if (!Files.isDirectory(proc)) return true;
     try (var s = Files.newDirectoryStream(proc, "[0-9]*")) {
@@ -241,6 +276,25 @@ public final class Processes {
     } catch (IOException e) {
       return true;
     }
+  }
+
+  /**
+   * Kills what is left of process group {@code pgid} (a command started by an earlier run, found in a
+   * registry), waiting up to {@code wait} for it to go; true when nothing of it is left.
+   */
+  public static boolean killGroup(long pgid, Duration wait) {
+    if (pgid <= 1 || !groupAlive(pgid)) return true;
+    try {
+      new ProcessBuilder(KILL, "-KILL", "--", "-" + pgid).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor(5, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (groupAlive(pgid) && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(20);
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return !groupAlive(pgid);
   }
 
   private static String seconds(Duration d) {

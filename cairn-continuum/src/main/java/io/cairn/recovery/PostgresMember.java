@@ -1,0 +1,264 @@
+package io.cairn.recovery;
+
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.fs.Processes;
+import io.cairn.engine.tree.Node;
+import io.cairn.policy.Source;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A PostgreSQL logical point: the roles first ({@code globals.sql} through psql), then each database's
+ * {@code pg_restore --create}, into a sandbox server (initdb'd for this recovery, run as an unprivileged
+ * user on a free loopback port) or into an existing server named with {@code --to HOST:PORT}. A dump
+ * smaller than {@link #FILE_MODE_BYTES} is streamed straight into pg_restore; a larger one is written to
+ * the sandbox's folder first so that {@code pg_restore -j} can restore its tables in parallel.
+ */
+final class PostgresMember extends Member {
+  private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
+  private static final Pattern MAJOR = Pattern.compile("^(\\d+)");
+  /** From this size on, a dump is written to disk and restored with pg_restore -j (docs/benchmarks.md, "Drills"). */
+  static final long FILE_MODE_BYTES = 256L << 20;
+
+  private Processes.Running server;
+  private Path bin;
+
+  PostgresMember(String asset, Source source, Hydration h, Context ctx, Path folder, String target) {
+    super(asset, source, h, ctx, folder, target);
+  }
+
+  @Override
+  String type() {
+    return "postgres";
+  }
+
+  int major() {
+    String v = hydration.snapshot().source() == null ? null : hydration.snapshot().source().get("server-version");
+    Matcher m = MAJOR.matcher(v == null ? "" : v.strip());
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
+  List<String> databases() {
+    String d = hydration.snapshot().source() == null ? null : hydration.snapshot().source().get("databases");
+    if (d == null || d.isBlank()) return List.of();
+    return List.of(d.split(","));
+  }
+
+  @Override
+  String writes() {
+    return (target != null ? "PostgreSQL server " + target : "a sandbox PostgreSQL " + (major() > 0 ? major() + " " : "")
+        + "server on 127.0.0.1") + ": roles, then database" + (databases().size() == 1 ? " " : "s ") + String.join(", ", databases());
+  }
+
+  /** The newest-enough PostgreSQL binaries: the dump's major version's, else the oldest newer one, else PATH's. */
+  private Path bin(List<String> tools) {
+    int major = major();
+    List<Path> folders = new ArrayList<>();
+    Path root = Path.of("/usr/lib/postgresql");
+    if (Files.isDirectory(root)) {
+      try (Stream<Path> s = Files.list(root)) {
+        s.filter(p -> p.getFileName().toString().matches("\\d+") && Integer.parseInt(p.getFileName().toString()) >= major)
+            .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()))).map(p -> p.resolve("bin"))
+            .forEach(folders::add);
+      } catch (IOException ignored) {
+        // PATH below
+      }
+    }
+    Processes.find(tools.get(0)).ifPresent(p -> folders.add(p.getParent()));
+    Path b = Servers.binaries(folders, tools);
+    if (b == null) {
+      throw new CairnException(ErrorCode.IO, "asset " + asset + ": no PostgreSQL " + (major > 0 ? major + " or newer " : "") + String.join(", ", tools)
+          + " under /usr/lib/postgresql/*/bin or on PATH; install postgresql-" + (major > 0 ? major : "N") + " (the server package, for a"
+          + " sandbox) and run the recovery again");
+    }
+    return b;
+  }
+
+  @Override
+  Place provision() throws IOException {
+    return target == null ? sandbox() : existing();
+  }
+
+  private Place sandbox() throws IOException {
+    bin = bin(List.of("initdb", "postgres", "pg_restore", "psql"));
+    String user = null;
+    if (Servers.root()) {
+      if (!Servers.userExists("postgres")) {
+        throw new CairnException(ErrorCode.IO, "asset " + asset + ": PostgreSQL refuses to run as root and there is no 'postgres' user"
+            + " to run the sandbox server as; create it (useradd --system postgres) or run Cairn as an unprivileged user");
+      }
+      user = "postgres";
+    }
+    Files.createDirectories(folder);
+    Servers.chown(folder, user);
+    Map<String, String> env = Map.of("LC_ALL", "C.UTF-8", "LANG", "C.UTF-8");
+    Path data = folder.resolve("data");
+    Processes.Result init = Processes.run(Servers.concat(Servers.as(user), List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
+        "-U", "cairn", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")), env, Duration.ofMinutes(5));
+    if (init.exitCode() != 0) throw new CairnException(ErrorCode.IO, "asset " + asset + ": initdb of the sandbox failed: " + tail(init.stderr()));
+    int port = Servers.port(ctx.port(), asset);
+    server = Servers.start(Servers.concat(Servers.as(user), List.of(bin.resolve("postgres").toString(), "-D", data.toString(), "-p",
+        Integer.toString(port), "-k", folder.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
+        "-c", "full_page_writes=off", "-c", "max_wal_size=4GB", "-c", "logging_collector=off")), env);
+    String connect = "psql -h 127.0.0.1 -p " + port + " -U cairn postgres";
+    ctx.handle().register(new Sandboxes.Service(asset, type(), server.pid(), "127.0.0.1", port, folder.toString(), "cairn", connect));
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (true) {
+      try (Connection c = connect("127.0.0.1", port, "cairn", null, "postgres")) {
+        break;
+      } catch (SQLException e) {
+        if (!server.alive()) {
+          String err = server.stderr();
+          if (err.contains("Address already in use")) {
+            throw new CairnException(ErrorCode.CONFLICT, "asset " + asset + ": port " + port + " on 127.0.0.1 is taken; the sandbox server"
+                + " cannot listen on it (pass another --port, or none)");
+          }
+          throw new CairnException(ErrorCode.IO, "asset " + asset + ": the sandbox PostgreSQL server did not start: " + tail(err));
+        }
+        if (System.nanoTime() > deadline) {
+          throw new CairnException(ErrorCode.IO, "asset " + asset + ": the sandbox PostgreSQL server was not ready within 60 s: " + tail(server.stderr()));
+        }
+        sleep(50);
+      }
+    }
+    return new Place(asset, type(), true, "127.0.0.1", port, folder.toString(), folder.resolve("data").toString(), "cairn", databases(), connect);
+  }
+
+  private Place existing() throws IOException {
+    String[] hp = target.replaceFirst("^postgres(ql)?://", "").split(":");
+    String host = hp[0];
+    int port = hp.length > 1 ? Integer.parseInt(hp[1].replaceAll("/.*", "")) : 5432;
+    Source.Postgres s = (Source.Postgres) source;
+    String password = s.password() == null ? null : s.password().resolve(ctx.env());
+    bin = bin(List.of("pg_restore", "psql"));
+    try (Connection c = connect(host, port, s.user(), password, "postgres"); Statement st = c.createStatement()) {
+      for (String db : databases()) {
+        try (ResultSet rs = st.executeQuery("select 1 from pg_database where datname = '" + db.replace("'", "''") + "'")) {
+          if (!rs.next()) continue;
+        }
+        if (!ctx.replace()) {
+          throw new CairnException(ErrorCode.CONFLICT, "asset " + asset + ": database " + db + " exists on " + host + ":" + port
+              + "; recovering over it needs --replace (which drops it first)");
+        }
+        st.execute("drop database \"" + db.replace("\"", "\"\"") + "\" with (force)");
+      }
+    } catch (SQLException e) {
+      throw new CairnException(ErrorCode.IO, "asset " + asset + ": cannot reach PostgreSQL at " + host + ":" + port + ": " + e.getMessage(), e);
+    }
+    return new Place(asset, type(), false, host, port, null, null, s.user(), databases(), "psql -h " + host + " -p " + port + " -U " + s.user());
+  }
+
+  @Override
+  void recover(Provisioned place, Phases phases) throws IOException {
+    List<Node> streams = hydration.streams();
+    long total = streams.stream().mapToLong(Node::size).sum();
+    boolean fileMode = folder != null && streams.stream().anyMatch(n -> n.size() >= FILE_MODE_BYTES);
+    Map<String, Path> files = new HashMap<>();
+    Phases.Timed h = phases.start("hydrate", asset);
+    Phases.Timed r = fileMode ? null : phases.start("reconcile", asset);
+    try {
+      if (fileMode) {
+        // written while the server is still being provisioned: pg_restore -j needs a file it can seek in
+        for (Node n : streams) {
+          if (!n.displayName().endsWith(".dump")) continue;
+          Path f = folder.resolve(n.displayName());
+          try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 20)) {
+            hydration.stream(n, out);
+          }
+          files.put(n.displayName(), f);
+        }
+        h.ok("dumps written for pg_restore -j " + ctx.workers());
+        r = phases.start("reconcile", asset);
+      }
+      Place p = place.get();
+      Map<String, String> env = env(p);
+      List<String> conn = List.of("-h", p.host(), "-p", Integer.toString(p.port()), "-U", p.user());
+      StringBuilder notes = new StringBuilder();
+      for (Node n : streams) {
+        if (!n.displayName().equals("globals.sql")) continue;
+        String err = feed(Servers.concat(List.of(bin.resolve("psql").toString(), "-X", "-q", "-d", "postgres", "-f", "-"), conn), env, n,
+            "psql (the roles)", ctx.toolTimeout());
+        long errors = err.lines().filter(l -> l.contains("ERROR")).count();
+        if (errors > 0) notes.append(errors).append(" role statement").append(errors == 1 ? "" : "s").append(" failed (roles that exist); ");
+      }
+      for (Node n : streams) {
+        if (!n.displayName().endsWith(".dump")) continue;
+        List<String> cmd = Servers.concat(List.of(bin.resolve("pg_restore").toString(), "--create", "--dbname=postgres", "--no-password",
+            "--exit-on-error"), conn);
+        Path f = files.get(n.displayName());
+        if (f != null) {
+          cmd = Servers.concat(cmd, List.of("--jobs=" + Math.max(1, ctx.workers()), f.toString()));
+          Processes.Result res = Processes.run(cmd, env, ctx.toolTimeout());
+          if (res.exitCode() != 0) {
+            throw new CairnException(ErrorCode.IO, "asset " + asset + ": pg_restore of " + n.displayName() + " failed (exit code "
+                + res.exitCode() + "): " + tail(res.stderr()));
+          }
+          Files.deleteIfExists(f);
+        } else {
+          feed(cmd, env, n, "pg_restore of " + n.displayName(), ctx.toolTimeout());
+        }
+      }
+      if (!fileMode) h.ok("streamed into psql and pg_restore (" + total + " bytes)");
+      r.ok(notes.isEmpty() ? null : notes.toString().replaceFirst("; $", ""));
+    } catch (IOException | RuntimeException e) {
+      h.failed(e.getMessage());
+      if (r != null) r.failed(e.getMessage());
+      throw e;
+    }
+  }
+
+  private Map<String, String> env(Place p) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PGCONNECT_TIMEOUT", "30");
+    if (!p.sandbox() && source instanceof Source.Postgres s && s.password() != null) env.put("PGPASSWORD", s.password().resolve(ctx.env()));
+    return env;
+  }
+
+  @Override
+  void teardown() {
+    if (server != null) server.close();
+  }
+
+  @Override
+  void detach() {
+    if (server != null) server.detach();
+  }
+
+  static Connection connect(String host, int port, String user, String password, String db) throws SQLException {
+    Properties p = new Properties();
+    p.setProperty("user", user);
+    if (password != null) p.setProperty("password", password);
+    p.setProperty("connectTimeout", "10");
+    p.setProperty("loginTimeout", "10");
+    Connection c = DRIVER.connect("jdbc:postgresql://" + host + ":" + port + "/" + db, p);
+    if (c == null) throw new SQLException("no connection");
+    return c;
+  }
+
+  static void sleep(long ms) throws IOException {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for the sandbox server");
+    }
+  }
+}
