@@ -85,8 +85,8 @@ public final class Catalog implements AutoCloseable {
   }
 
   /**
-   * Empties what {@link #sync} derives from repositories (keeping the schema, the list of known
-   * repositories, and restore and drill evidence, which no repository holds); sync then refills it.
+   * Empties what {@link #sync} derives from repositories (keeping the schema and the list of known
+   * repositories); sync then refills it, recovery and drill evidence included.
    */
   public void clear() {
     sync.clear();
@@ -141,6 +141,19 @@ public final class Catalog implements AutoCloseable {
   public record GroupMemberRow(String asset, String snapshotId, String consistency, String error, List<String> after) {}
 
   /** The group points of a group (every group when null), newest first; incomplete ones included, marked so. */
+  /**
+   * One recovery or drill: who, what, when, how it ended and why, the points it used (by asset) and
+   * its whole record as JSON (phases and checks).
+   */
+  public record EvidenceRow(String id, String repositoryId, String kind, String subject, String subjectKind, String groupPoint,
+      Instant started, Instant finished, String outcome, String reason, boolean sandbox, long bytes, Map<String, String> points,
+      String details) {}
+
+  /** Recoveries and drills of {@code subject} (all when null), newest first. */
+  public List<EvidenceRow> evidence(String subject, int limit) {
+    return db.read(h -> Evidence.recoveries(h, subject, limit));
+  }
+
   public List<GroupPointRow> groupPoints(String group, int limit) {
     return points.groupPoints(group, limit);
   }

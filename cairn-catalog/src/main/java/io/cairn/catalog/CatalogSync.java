@@ -47,6 +47,8 @@ final class CatalogSync {
     Map<BlobId, Pin> pins = repo.pins();
     List<CheckRecord> checks = repo.checkRecords();
     List<RecordStore.Stored<GroupPoint>> groups = repo.records(GroupPoint.RECORDS).list(RecordStore.SKIP);
+    List<RecordStore.Stored<io.cairn.engine.evidence.RecoveryRecord>> recoveries =
+        repo.records(io.cairn.engine.evidence.RecoveryRecord.RECORDS).list(RecordStore.SKIP);
     Instant now = db.clock.instant();
     Set<String> present = new HashSet<>();
     for (Snapshot s : snaps) present.add(s.id().toString());
@@ -90,6 +92,7 @@ final class CatalogSync {
       }
       counts[2] = Evidence.addChecks(h, rid, checks);
       syncGroupPoints(h, rid, groups);
+      Evidence.syncRecoveries(h, rid, recoveries);
       h.createUpdate("UPDATE repositories SET last_sync_ms = :t, last_sync_status = 'ok', snapshot_count = :n WHERE id = :r")
           .bind("t", now.toEpochMilli()).bind("n", snaps.size()).bind("r", rid).execute();
       Audit.record(h, now, "catalog.sync", rid, "{\"added\":" + counts[0] + ",\"removed\":" + counts[1] + "}");
@@ -339,12 +342,12 @@ final class CatalogSync {
   }
 
   /**
-   * Empties what {@link #sync} derives from repositories (keeping the schema, the list of known
-   * repositories, and restore and drill evidence, which no repository holds); sync then refills it.
+   * Empties what {@link #sync} derives from repositories (keeping the schema and the list of known
+   * repositories); sync then refills it, recovery and drill evidence included.
    */
   void clear() {
     db.tx(h -> {
-      for (String t : List.of("group_members", "group_points", "point_tags", "copies", "points", "entries", "trees", "verifications")) {
+      for (String t : List.of("evidence_points", "evidence", "group_members", "group_points", "point_tags", "copies", "points", "entries", "trees", "verifications")) {
         h.createUpdate("DELETE FROM " + t).execute();
       }
       Audit.record(h, db.clock.instant(), "catalog.clear", db.store.location(), null);

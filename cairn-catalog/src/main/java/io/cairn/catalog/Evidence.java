@@ -1,5 +1,11 @@
 package io.cairn.catalog;
 
+import io.cairn.engine.Json;
+import io.cairn.engine.evidence.RecoveryRecord;
+import io.cairn.engine.repo.RecordStore;
+import java.util.Map;
+import com.fasterxml.jackson.core.JacksonException;
+
 import io.cairn.engine.check.CheckRecord;
 import io.cairn.engine.check.CheckScope;
 import java.time.Instant;
@@ -48,5 +54,58 @@ final class Evidence {
         .map((rs, ctx) -> new Catalog.VerificationRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
             Instant.ofEpochMilli(rs.getLong(5)), rs.getString(6), rs.getInt(7) == 1, rs.getInt(8), rs.getInt(9), rs.getLong(10)))
         .list();
+  }
+
+  /** Makes the catalog's recovery evidence of a repository what its records say (records are only added, save by hand). */
+  static void syncRecoveries(Handle h, String rid, List<RecordStore.Stored<RecoveryRecord>> records) {
+    Set<String> present = new HashSet<>();
+    for (RecordStore.Stored<RecoveryRecord> r : records) present.add(r.name());
+    Set<String> have = new HashSet<>(h.createQuery("SELECT id FROM evidence WHERE repository_id = :r").bind("r", rid).mapTo(String.class).list());
+    for (String gone : have) {
+      if (present.contains(gone)) continue;
+      h.createUpdate("DELETE FROM evidence_points WHERE evidence_id = :i").bind("i", gone).execute();
+      h.createUpdate("DELETE FROM evidence WHERE id = :i").bind("i", gone).execute();
+    }
+    for (RecordStore.Stored<RecoveryRecord> stored : records) {
+      if (have.contains(stored.name())) continue;
+      RecoveryRecord r = stored.value();
+      String first = r.points().isEmpty() ? null : r.points().get(0).snapshot();
+      h.createUpdate("INSERT INTO evidence (id, kind, point_key, repository_id, snapshot_id, started_ms, finished_ms, outcome, details,"
+              + " subject, subject_kind, group_point, sandbox, reason, bytes) VALUES (:id, :k, (SELECT point_key FROM copies WHERE"
+              + " repository_id = :r AND snapshot_id = :s), :r, :s, :st, :fi, :o, :d, :su, :sk, :g, :sb, :re, :b) ON CONFLICT (id) DO NOTHING")
+          .bind("id", stored.name()).bind("k", r.kind()).bind("r", rid).bind("s", first).bind("st", r.started().toEpochMilli())
+          .bind("fi", r.finished() == null ? null : r.finished().toEpochMilli()).bind("o", r.outcome()).bind("d", json(r))
+          .bind("su", r.subject()).bind("sk", r.subjectKind()).bind("g", r.groupPoint()).bind("sb", r.sandbox() ? 1 : 0).bind("re", r.reason())
+          .bind("b", r.bytes()).execute();
+      for (RecoveryRecord.PointUsed p : r.points()) {
+        h.createUpdate("INSERT INTO evidence_points (evidence_id, asset, snapshot_id, point_key) VALUES (:i, :a, :s, (SELECT point_key FROM"
+                + " copies WHERE repository_id = :r AND snapshot_id = :s)) ON CONFLICT DO NOTHING")
+            .bind("i", stored.name()).bind("a", p.asset()).bind("s", p.snapshot()).bind("r", rid).execute();
+      }
+    }
+  }
+
+  private static String json(RecoveryRecord r) {
+    try {
+      return Json.MAPPER.writeValueAsString(r);
+    } catch (JacksonException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static List<Catalog.EvidenceRow> recoveries(Handle h, String subject, int limit) {
+    List<Catalog.EvidenceRow> rows = h.createQuery("SELECT id, repository_id, kind, subject, subject_kind, group_point, started_ms, finished_ms,"
+            + " outcome, reason, sandbox, bytes, details FROM evidence WHERE subject IS NOT NULL"
+            + (subject == null ? "" : " AND subject = :s") + " ORDER BY started_ms DESC LIMIT :l")
+        .bind("s", subject).bind("l", limit <= 0 ? Integer.MAX_VALUE : limit)
+        .map((rs, ctx) -> new Catalog.EvidenceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+            rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getObject(8) == null ? null : Instant.ofEpochMilli(rs.getLong(8)),
+            rs.getString(9), rs.getString(10), rs.getInt(11) == 1, rs.getLong(12), new java.util.LinkedHashMap<>(), rs.getString(13)))
+        .list();
+    for (Catalog.EvidenceRow r : rows) {
+      h.createQuery("SELECT asset, snapshot_id FROM evidence_points WHERE evidence_id = :i ORDER BY asset").bind("i", r.id())
+          .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2))).list().forEach(e -> r.points().put(e.getKey(), e.getValue()));
+    }
+    return rows;
   }
 }
