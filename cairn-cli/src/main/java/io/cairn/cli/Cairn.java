@@ -51,6 +51,8 @@ final class Cairn implements Runnable {
         DrillCommand.class,
         EvidenceCommand.class,
         SandboxCommand.class,
+        ReportCommand.class,
+        GapsCommand.class,
         SnapshotsCommand.class,
         LsCommand.class,
         DiffCommand.class,
