@@ -39,6 +39,10 @@ final class PlanCommand extends BaseCommand {
           r.prune(), r.lastPruned() == null ? "never" : RunCommand.time(r.lastPruned()), r.pruneDueAt() == null ? "never due"
               : r.pruneDue() ? "due now" : "due " + RunCommand.in(plan.at(), r.pruneDueAt()));
     }
+    for (Planner.DrillDue d : plan.drills()) {
+      say("drill %s %s: %s (last %s, %s)", d.kind(), d.target(), d.cadence(), d.last() == null ? "never" : RunCommand.time(d.last()),
+          d.due() ? "due now" : d.dueAt() == null ? "never due" : "due " + RunCommand.in(plan.at(), d.dueAt()));
+    }
     for (Planner.RetentionDue r : plan.retention()) {
       if (r.kept() + r.wouldForget() > 0) {
         say("retention of %s (%s): keeps %d point(s)%s", r.target(), r.rules(), r.kept(),

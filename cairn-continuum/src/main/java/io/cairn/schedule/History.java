@@ -16,10 +16,10 @@ import java.util.Map;
 /**
  * What the repositories say has happened, as the planner needs it: each asset's and group's newest
  * point (its time, consistency and how long its capture took), and each repository's last full data
- * check and last prune. Read from the repositories themselves (snapshots, group manifests, check and
+ * check and last prune, and when each asset or group was last drilled. Read from the repositories themselves (snapshots, group manifests, check and
  * maintenance records), so any machine running the policy sees the same history.
  */
-public record History(Map<String, Point> assets, Map<String, Point> groups, Map<String, Repo> repositories) {
+public record History(Map<String, Point> assets, Map<String, Point> groups, Map<String, Repo> repositories, Map<String, Instant> drills) {
   /** The newest point of an asset or group. */
   public record Point(Instant time, Consistency consistency, Duration took, boolean complete, String id) {}
 
@@ -27,7 +27,7 @@ public record History(Map<String, Point> assets, Map<String, Point> groups, Map<
   public record Repo(Instant lastVerified, Instant lastPruned) {}
 
   public static History empty() {
-    return new History(new HashMap<>(), new HashMap<>(), new HashMap<>());
+    return new History(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
   }
 
   /** Adds what one repository (called {@code name} in the policy, or its location) holds. */
@@ -54,6 +54,12 @@ public record History(Map<String, Point> assets, Map<String, Point> groups, Map<
       if (m.kind().equals("prune") && m.ok() && (pruned == null || m.time().isAfter(pruned))) pruned = m.time();
     }
     repositories.put(name, new Repo(verified, pruned));
+    for (RecordStore.Stored<io.cairn.engine.evidence.RecoveryRecord> r : repo.records(io.cairn.engine.evidence.RecoveryRecord.RECORDS)
+        .list(RecordStore.SKIP)) {
+      var rec = r.value();
+      if (!rec.sandbox() || rec.finished() == null) continue; // a drill is a recovery into a sandbox, passed or failed
+      drills.merge(rec.subject(), rec.finished(), (a, b) -> a.isAfter(b) ? a : b);
+    }
     return this;
   }
 

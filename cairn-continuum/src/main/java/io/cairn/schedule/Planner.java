@@ -37,6 +37,13 @@ public final class Planner {
       Instant lastPruned, Instant pruneDueAt, boolean pruneDue) {}
 
   /**
+   * A drill the policy asks for: each group, and each asset outside groups (a group's drill restores
+   * its members), every {@code cadence}; {@code run --due} drills a random point, weighted towards
+   * points never drilled.
+   */
+  public record DrillDue(String target, String kind, Cadence cadence, Instant last, Instant dueAt, boolean due) {}
+
+  /**
    * What retention would do now to a target captured on its own (an asset outside groups, or a
    * group): {@code run --due} applies it after the target's next capture.
    */
@@ -46,9 +53,14 @@ public final class Planner {
    * @param retention what each target's retention would forget now (filled by whoever can read the repositories)
    * @param warnings objectives the history shows cannot be met (a capture that takes longer than the RPO)
    */
-  public record Plan(Instant at, List<Target> targets, List<Repo> repositories, List<RetentionDue> retention, List<String> warnings) {
+  public record Plan(Instant at, List<Target> targets, List<Repo> repositories, List<RetentionDue> retention, List<DrillDue> drills,
+      List<String> warnings) {
     public Plan withRetention(List<RetentionDue> r) {
-      return new Plan(at, targets, repositories, List.copyOf(r), warnings);
+      return new Plan(at, targets, repositories, List.copyOf(r), drills, warnings);
+    }
+
+    public List<DrillDue> dueDrills() {
+      return drills.stream().filter(DrillDue::due).toList();
     }
 
     public List<Target> dueCaptures() {
@@ -107,7 +119,21 @@ public final class Planner {
     List<String> warnings = new ArrayList<>();
     for (Group g : p.groups().values()) took(warnings, "group " + g.name(), p.effectiveGroup(g.name()).rpo().value(), h.groups().get(g.name()));
     for (Asset a : p.assets().values()) if (p.groupsOf(a.name()).isEmpty()) took(warnings, "asset " + a.name(), p.effective(a.name()).rpo().value(), h.assets().get(a.name()));
-    return new Plan(now, targets, repos, List.of(), warnings);
+    List<DrillDue> drills = new ArrayList<>();
+    for (Group g : p.groups().values()) drills.add(drill(g.name(), "group", p.effectiveGroup(g.name()).drill().value(), h, now));
+    for (Asset a : p.assets().values()) {
+      if (p.groupsOf(a.name()).isEmpty()) drills.add(drill(a.name(), "asset", p.effective(a.name()).drill().value(), h, now));
+    }
+    drills.removeIf(d -> d.cadence().never());
+    return new Plan(now, targets, repos, List.of(), drills, warnings);
+  }
+
+  private static DrillDue drill(String name, String kind, Cadence c, History h, Instant now) {
+    Instant last = h.drills().get(name);
+    Instant due = dueAt(c, last, now);
+    // nothing to drill before the first point
+    boolean has = kind.equals("group") ? h.groups().containsKey(name) : h.assets().containsKey(name);
+    return new DrillDue(name, kind, c, last, due, has && due != null && !due.isAfter(now));
   }
 
   private static void took(List<String> warnings, String what, Duration rpo, History.Point newest) {

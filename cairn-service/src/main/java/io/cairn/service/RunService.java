@@ -144,6 +144,25 @@ public final class RunService {
         }
       }
     }
+    for (Planner.DrillDue d : plan.dueDrills()) {
+      if (req.dryRun()) {
+        actions.add(new Action("drill", d.target(), true, "would drill a random point (last drill: " + (d.last() == null ? "never" : d.last())
+            + ")", null, 0));
+        continue;
+      }
+      long t0 = System.nanoTime();
+      try {
+        RecoverService.Outcome o = new RecoverService(ws).run(new RecoverService.Request(p, d.target(),
+            new io.cairn.recovery.Selection(null, null, null, io.cairn.recovery.Selection.Pick.RANDOM), false,
+            new io.cairn.recovery.Recoverer.Options("drill", true, null, false, false, false, null, null), req.fallbackRepository(), req.env(),
+            req.host(), null, null), listener);
+        actions.add(new Action("drill", d.target(), o.ok(), o.ok() ? "passed: point(s) " + String.join(", ", o.plan().steps().stream()
+            .map(x -> x.asset() + " " + x.snapshot().substring(0, 8)).toList()) + " in " + o.evidence().duration().toMillis() + " ms"
+            : o.error(), o.code(), millis(t0)));
+      } catch (IOException | RuntimeException e) {
+        actions.add(failed("drill", d.target(), e, t0));
+      }
+    }
     boolean allOk = actions.stream().allMatch(Action::ok);
     Planner.Plan after = req.dryRun() ? plan : new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()),
         Listener.NONE);
