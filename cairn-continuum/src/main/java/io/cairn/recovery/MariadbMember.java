@@ -69,6 +69,7 @@ final class MariadbMember extends Member {
     Path install = need("mariadb-install-db", "mysql_install_db");
     Path daemon = need("mariadbd", "mysqld");
     need("mariadb", "mysql");
+    int port = Servers.port(ctx.port(), asset);
     for (String d : List.of("data", "run", "tmp")) Files.createDirectories(folder.resolve(d));
     String user = Servers.root() ? "root" : System.getProperty("user.name");
     Processes.Result init = Processes.run(List.of(install.toString(), "--no-defaults", "--datadir=" + folder.resolve("data"),
@@ -76,7 +77,6 @@ final class MariadbMember extends Member {
     if (init.exitCode() != 0) {
       throw new CairnException(ErrorCode.IO, "asset " + asset + ": mariadb-install-db of the sandbox failed: " + tail(init.stderr() + init.stdout()));
     }
-    int port = Servers.port(ctx.port(), asset);
     server = Servers.start(List.of(daemon.toString(), "--no-defaults", "--user=" + user, "--datadir=" + folder.resolve("data"),
         "--port=" + port, "--bind-address=127.0.0.1", "--socket=" + folder.resolve("run/mysqld.sock"),
         "--pid-file=" + folder.resolve("run/mysqld.pid"), "--tmpdir=" + folder.resolve("tmp"), "--log-error=" + folder.resolve("error.log"),

@@ -107,14 +107,15 @@ final class PostgresMember extends Member {
       }
       user = "postgres";
     }
+    int port = Servers.port(ctx.port(), asset);
     Files.createDirectories(folder);
     Servers.chown(folder, user);
+    Servers.reachable(folder, user, asset);
     Map<String, String> env = Map.of("LC_ALL", "C.UTF-8", "LANG", "C.UTF-8");
     Path data = folder.resolve("data");
     Processes.Result init = Processes.run(Servers.concat(Servers.as(user), List.of(bin.resolve("initdb").toString(), "-D", data.toString(),
         "-U", "cairn", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions")), env, Duration.ofMinutes(5));
     if (init.exitCode() != 0) throw new CairnException(ErrorCode.IO, "asset " + asset + ": initdb of the sandbox failed: " + tail(init.stderr()));
-    int port = Servers.port(ctx.port(), asset);
     server = Servers.start(Servers.concat(Servers.as(user), List.of(bin.resolve("postgres").toString(), "-D", data.toString(), "-p",
         Integer.toString(port), "-k", folder.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
         "-c", "full_page_writes=off", "-c", "max_wal_size=4GB", "-c", "logging_collector=off")), env);

@@ -92,6 +92,19 @@ final class Servers {
     return out;
   }
 
+  /**
+   * Fails clearly when the server's user cannot write its folder (Cairn runs as root and a parent
+   * folder, a private temporary folder say, does not let others through).
+   */
+  static void reachable(Path dir, String user, String asset) throws IOException {
+    if (user == null) return;
+    Processes.Result r = Processes.run(concat(as(user), List.of("test", "-w", dir.toString())), Duration.ofSeconds(30));
+    if (r.exitCode() != 0) {
+      throw new CairnException(ErrorCode.IO, "asset " + asset + ": the sandbox folder " + dir + " cannot be reached by user " + user
+          + ", who runs the sandbox server (a parent folder does not let others through); set CAIRN_SANDBOX_DIR to a folder it can reach");
+    }
+  }
+
   /** Makes {@code dir} (and what is in it) the user's, for a server run as that user. */
   static void chown(Path dir, String user) throws IOException {
     if (user == null) return;
