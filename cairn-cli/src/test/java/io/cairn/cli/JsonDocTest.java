@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** docs/json.md names the outcome records and their fields; this keeps the page and the records in step. */
 class JsonDocTest {
   private static final List<String> PACKAGES = List.of("io.cairn.service.", "io.cairn.catalog.", "io.cairn.engine.gc.", "io.cairn.engine.repair.",
-      "io.cairn.capture.", "io.cairn.schedule.", "io.cairn.policy.");
+      "io.cairn.capture.", "io.cairn.schedule.", "io.cairn.policy.", "io.cairn.recovery.", "io.cairn.report.");
   private static final Pattern RECORD = Pattern.compile("`([A-Z]\\w*)\\.([A-Z]\\w*)`");
 
   @Test
