@@ -227,6 +227,7 @@ public final class Compliance {
   public static String human(Duration d) {
     if (d == null) return "-";
     long s = d.toSeconds();
+    if (s < 10 && d.toMillis() % 1000 != 0) return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
     if (s < 60) return s + "s";
     if (s < 3600) return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
     if (s < 86400) return (s / 3600) + "h" + ((s % 3600) / 60 == 0 ? "" : ((s % 3600) / 60) + "m");
