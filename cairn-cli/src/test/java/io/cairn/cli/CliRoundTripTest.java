@@ -147,9 +147,16 @@ class CliRoundTripTest {
   }
 
   @Test
-  void quickstart_runsTheWholeJob() {
-    Cli.Run q = Cli.bare("quickstart", "--dir", tmp.resolve("qs").toString(), "--size-mb", "8");
+  void quickstart_runsTheWholeContinuum_andRecoversTheDataFromBeforeTheBadDeployment() throws Exception {
+    Cli.Run q = Cli.bare("quickstart", "--dir", tmp.resolve("qs").toString(), "--size-mb", "8", "--json");
     assertThat(q.code()).as(q.err()).isZero();
-    assertThat(q.out()).contains("identical to the source").contains("no errors");
+    var o = io.cairn.engine.Json.MAPPER.readTree(q.out());
+    assertThat(o.get("ordersAfterBadDeploy").asInt()).isLessThan(o.get("ordersBefore").asInt());
+    assertThat(o.get("ordersRecovered").asInt()).isEqualTo(o.get("ordersBefore").asInt());
+    assertThat(o.get("siteRecovered").asBoolean()).isTrue();
+    assertThat(o.get("drillOutcome").asText()).isEqualTo("passed");
+    assertThat(o.get("status").asText()).isEqualTo("GREEN");
+    assertThat(tmp.resolve("qs/report.html")).content().contains("Cairn compliance report");
+    assertThat(tmp.resolve("qs/sandboxes")).isEmptyDirectory();
   }
 }
