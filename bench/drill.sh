@@ -37,7 +37,7 @@ trap cleanup EXIT INT TERM
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 install -d -o postgres "$W/pg" "$W/sock"
 as_pg "$PG_BIN/initdb" -D "$W/pg" -U cairn --auth=trust -E UTF8 --no-sync >/dev/null
-as_pg "$PG_BIN/pg_ctl" -D "$W/pg" -l "$W/pg.log" -w -o "-p $PORT -k $W/sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+as_pg "$PG_BIN/pg_ctl" -D "$W/pg" -l "$W/sock/pg.log" -w -o "-p $PORT -k $W/sock -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
 C=(-h 127.0.0.1 -p "$PORT" -U cairn)
 "$PG_BIN/createdb" "${C[@]}" bench && "$PG_BIN/pgbench" "${C[@]}" -i -s "$SCALE" -q bench >/dev/null 2>&1
 "$PG_BIN/pg_dump" "${C[@]}" -Fc -Z0 -f "$W/bench.dump" bench

@@ -135,10 +135,10 @@ final class MariadbMember extends Member {
   @Override
   void recover(Provisioned place, Phases phases) throws IOException {
     Node stream = streamNamed(null);
+    Place p = place.get(); // a stream needs its server: these phases start when it is up
     Phases.Timed h = phases.start("hydrate", asset);
     Phases.Timed r = phases.start("reconcile", asset);
     try {
-      Place p = place.get();
       feed(client(p.host(), p.port(), p.user(), List.of()), env(p.sandbox()), stream, "the mariadb client (loading the dump)", ctx.toolTimeout());
       h.ok("streamed into the mariadb client (" + stream.size() + " bytes)");
       r.ok(null);

@@ -5,9 +5,7 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.fs.Processes;
 import io.cairn.engine.tree.Node;
 import io.cairn.policy.Source;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,8 +33,6 @@ import java.util.stream.Stream;
 final class PostgresMember extends Member {
   private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
   private static final Pattern MAJOR = Pattern.compile("^(\\d+)");
-  /** From this size on, a dump is written to disk and restored with pg_restore -j (docs/benchmarks.md, "Drills"). */
-  static final long FILE_MODE_BYTES = 256L << 20;
 
   private Processes.Running server;
   private Path bin;
@@ -118,7 +114,9 @@ final class PostgresMember extends Member {
     if (init.exitCode() != 0) throw new CairnException(ErrorCode.IO, "asset " + asset + ": initdb of the sandbox failed: " + tail(init.stderr()));
     server = Servers.start(Servers.concat(Servers.as(user), List.of(bin.resolve("postgres").toString(), "-D", data.toString(), "-p",
         Integer.toString(port), "-k", folder.toString(), "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off",
-        "-c", "full_page_writes=off", "-c", "max_wal_size=4GB", "-c", "logging_collector=off")), env);
+        "-c", "full_page_writes=off", "-c", "max_wal_size=4GB", "-c", "logging_collector=off",
+        // a throwaway server: no replica, so index builds and new tables skip the WAL; more memory per index build
+        "-c", "wal_level=minimal", "-c", "max_wal_senders=0", "-c", "maintenance_work_mem=256MB")), env);
     String connect = "psql -h 127.0.0.1 -p " + port + " -U cairn postgres";
     ctx.handle().register(new Sandboxes.Service(asset, type(), server.pid(), "127.0.0.1", port, folder.toString(), "cairn", connect));
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -171,25 +169,10 @@ final class PostgresMember extends Member {
   void recover(Provisioned place, Phases phases) throws IOException {
     List<Node> streams = hydration.streams();
     long total = streams.stream().mapToLong(Node::size).sum();
-    boolean fileMode = folder != null && streams.stream().anyMatch(n -> n.size() >= FILE_MODE_BYTES);
-    Map<String, Path> files = new HashMap<>();
+    Place p = place.get(); // a stream needs its server: these phases start when it is up
     Phases.Timed h = phases.start("hydrate", asset);
-    Phases.Timed r = fileMode ? null : phases.start("reconcile", asset);
+    Phases.Timed r = phases.start("reconcile", asset);
     try {
-      if (fileMode) {
-        // written while the server is still being provisioned: pg_restore -j needs a file it can seek in
-        for (Node n : streams) {
-          if (!n.displayName().endsWith(".dump")) continue;
-          Path f = folder.resolve(n.displayName());
-          try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(f), 1 << 20)) {
-            hydration.stream(n, out);
-          }
-          files.put(n.displayName(), f);
-        }
-        h.ok("dumps written for pg_restore -j " + ctx.workers());
-        r = phases.start("reconcile", asset);
-      }
-      Place p = place.get();
       Map<String, String> env = env(p);
       List<String> conn = List.of("-h", p.host(), "-p", Integer.toString(p.port()), "-U", p.user());
       StringBuilder notes = new StringBuilder();
@@ -198,30 +181,18 @@ final class PostgresMember extends Member {
         String err = feed(Servers.concat(List.of(bin.resolve("psql").toString(), "-X", "-q", "-d", "postgres", "-f", "-"), conn), env, n,
             "psql (the roles)", ctx.toolTimeout());
         long errors = err.lines().filter(l -> l.contains("ERROR")).count();
-        if (errors > 0) notes.append(errors).append(" role statement").append(errors == 1 ? "" : "s").append(" failed (roles that exist); ");
+        if (errors > 0) notes.append(errors).append(" role statement").append(errors == 1 ? "" : "s").append(" failed (roles that exist)");
       }
       for (Node n : streams) {
         if (!n.displayName().endsWith(".dump")) continue;
-        List<String> cmd = Servers.concat(List.of(bin.resolve("pg_restore").toString(), "--create", "--dbname=postgres", "--no-password",
-            "--exit-on-error"), conn);
-        Path f = files.get(n.displayName());
-        if (f != null) {
-          cmd = Servers.concat(cmd, List.of("--jobs=" + Math.max(1, ctx.workers()), f.toString()));
-          Processes.Result res = Processes.run(cmd, env, ctx.toolTimeout());
-          if (res.exitCode() != 0) {
-            throw new CairnException(ErrorCode.IO, "asset " + asset + ": pg_restore of " + n.displayName() + " failed (exit code "
-                + res.exitCode() + "): " + tail(res.stderr()));
-          }
-          Files.deleteIfExists(f);
-        } else {
-          feed(cmd, env, n, "pg_restore of " + n.displayName(), ctx.toolTimeout());
-        }
+        feed(Servers.concat(List.of(bin.resolve("pg_restore").toString(), "--create", "--dbname=postgres", "--no-password", "--exit-on-error"),
+            conn), env, n, "pg_restore of " + n.displayName(), ctx.toolTimeout());
       }
-      if (!fileMode) h.ok("streamed into psql and pg_restore (" + total + " bytes)");
-      r.ok(notes.isEmpty() ? null : notes.toString().replaceFirst("; $", ""));
+      h.ok("streamed into psql and pg_restore (" + total + " bytes)");
+      r.ok(notes.isEmpty() ? null : notes.toString());
     } catch (IOException | RuntimeException e) {
       h.failed(e.getMessage());
-      if (r != null) r.failed(e.getMessage());
+      r.failed(e.getMessage());
       throw e;
     }
   }

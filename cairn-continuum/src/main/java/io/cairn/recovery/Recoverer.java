@@ -295,6 +295,14 @@ public final class Recoverer {
     return out;
   }
 
+  /** The evidence of a recovery or drill that could not start because no point fits the request. */
+  public RecoveryRecord refused(String subject, Options o, String reason) {
+    Instant t = clock.instant();
+    return new RecoveryRecord(RecoveryRecord.VERSION, java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16), o.kind(), subject,
+        policy.groups().containsKey(subject) ? "group" : "asset", null, List.of(), o.sandbox() ? "sandbox" : "target", o.sandbox(), host, t, t,
+        RecoveryRecord.FAILED, reason, List.of(), List.of(), 0);
+  }
+
   // ---------------------------------------------------------------- running
 
   /** Runs a plan made by {@link #plan} against the same repository; the evidence is written to it whatever the outcome. */

@@ -71,7 +71,21 @@ public final class RecoverService {
     Timer timer = new Timer(listener);
     try (Repository repo = PolicyService.within(ws, p, req.env()).open(location, Workspace.Use.DECRYPT)) {
       timer.phase("open");
-      RecoveryPlan plan = rec.plan(req.subject(), repo, repoName, req.selection(), req.options());
+      RecoveryPlan plan;
+      try {
+        plan = rec.plan(req.subject(), repo, repoName, req.selection(), req.options());
+      } catch (CairnException e) {
+        // no point fits the request: a drill or recovery that could not start is evidence too (never for a dry run)
+        if (req.dryRun() || e.code() == ErrorCode.CONFIG || e.code() == ErrorCode.USAGE) throw e;
+        RecoveryRecord refused = rec.refused(req.subject(), req.options(), e.getMessage());
+        try {
+          repo.records(RecoveryRecord.RECORDS).putContentAddressed(refused);
+          syncCatalog(repo, location, listener);
+        } catch (IOException | RuntimeException w) {
+          listener.warning("the evidence could not be written to " + repoName + ": " + w.getMessage(), null);
+        }
+        throw e;
+      }
       timer.phase("plan");
       if (req.dryRun()) return new Outcome(req.options().kind(), plan, true, null, null, List.of(), null, swept, null, null, plan.notes());
       for (String n : plan.notes()) listener.warning(n, null);

@@ -168,6 +168,8 @@ class RecoveryServiceTest {
     assertThatThrownBy(() -> drill(p, "orders", new Selection(null, "nope", null, Selection.Pick.LATEST)))
         .isInstanceOfSatisfying(CairnException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND))
         .hasMessageContaining("tagged nope").hasMessageContaining("tags in use: v1");
+    assertThat(ws.catalog().evidence("orders", 10)).as("a drill that could not start is recorded as failed, with the reason")
+        .extracting(e -> e.outcome() + ": " + e.reason()).hasSize(2).allMatch(x -> x.startsWith("failed: ")).anyMatch(x -> x.contains("tagged nope"));
     Path occupied = tmp.resolve("occupied.db");
     Files.writeString(occupied, "mine");
     RecoverService.Outcome o = recoverTo(p, "orders", Selection.latest(), Map.of("orders", occupied.toString()), false);
