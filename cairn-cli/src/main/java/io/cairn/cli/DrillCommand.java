@@ -24,13 +24,16 @@ final class DrillCommand extends BaseCommand {
   @Option(names = "--keep", description = "Leave the sandbox running after a passed drill ('cairn sandbox rm ID' removes it).")
   boolean keep;
 
+  @Option(names = "--sandbox-dir", paramLabel = "DIR", description = "Where sandboxes live (default: $CAIRN_SANDBOX_DIR, else /var/tmp/cairn-sandboxes-USER).")
+  java.nio.file.Path sandboxDir;
+
   @Option(names = "--seed", paramLabel = "N", hidden = true, description = "Seed of the random pick (for reproducing one).")
   Long seed;
 
   @Override
   public Integer call() throws Exception {
     RecoverService.Outcome o = new RecoverService(workspace()).run(new RecoverService.Request(global.policy(), subject, selection(pick), false,
-        new Recoverer.Options("drill", true, null, false, keep, false, null, null), global.repoOrNull(), System.getenv(), null, null, seed),
+        new Recoverer.Options("drill", true, null, false, keep, false, null, null), global.repoOrNull(), System.getenv(), null, sandboxDir, seed),
         listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     return RecoverCommand.render(this, o);
   }

@@ -65,6 +65,9 @@ final class RecoverCommand extends BaseCommand {
   @Option(names = "--dry-run", description = "Print the plan; change nothing.")
   boolean dryRun;
 
+  @Option(names = "--sandbox-dir", paramLabel = "DIR", description = "Where sandboxes live (default: $CAIRN_SANDBOX_DIR, else /var/tmp/cairn-sandboxes-USER).")
+  Path sandboxDir;
+
   @Override
   public Integer call() throws Exception {
     if (sandbox && !to.isEmpty()) throw new CairnException(ErrorCode.USAGE, "--sandbox and --to exclude each other: recover into one place");
@@ -80,8 +83,8 @@ final class RecoverCommand extends BaseCommand {
       throw new CairnException(ErrorCode.USAGE, subject + " is a group: name each member's target as --to MEMBER=TARGET");
     }
     RecoverService.Outcome o = new RecoverService(workspace()).run(new RecoverService.Request(global.policy(), subject, sel, dryRun,
-        new Recoverer.Options("recover", box, targets, replace, keep, cutover, port, null), global.repoOrNull(), System.getenv(), null, null,
-        null), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
+        new Recoverer.Options("recover", box, targets, replace, keep, cutover, port, null), global.repoOrNull(), System.getenv(), null,
+        sandboxDir, null), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     return render(this, o);
   }
 

@@ -21,9 +21,12 @@ final class SandboxCommand implements Runnable {
 
   @Command(name = "list", description = {"List the sandboxes: id, what was recovered, when, whether kept, and how to connect."})
   static final class ListCmd extends BaseCommand {
+    @picocli.CommandLine.Option(names = "--sandbox-dir", paramLabel = "DIR", description = "Where sandboxes live (default: $CAIRN_SANDBOX_DIR, else /var/tmp/cairn-sandboxes-USER).")
+    java.nio.file.Path sandboxDir;
+
     @Override
     public Integer call() throws Exception {
-      List<Sandboxes.Entry> all = RecoverService.sandboxes(null, System.getenv());
+      List<Sandboxes.Entry> all = RecoverService.sandboxes(sandboxDir, System.getenv());
       if (global.json) {
         printJson(all);
         return 0;
@@ -43,9 +46,12 @@ final class SandboxCommand implements Runnable {
     @Parameters(paramLabel = "ID", description = "The sandbox (a unique prefix of its id).")
     String id;
 
+    @picocli.CommandLine.Option(names = "--sandbox-dir", paramLabel = "DIR", description = "Where sandboxes live (default: $CAIRN_SANDBOX_DIR, else /var/tmp/cairn-sandboxes-USER).")
+    java.nio.file.Path sandboxDir;
+
     @Override
     public Integer call() throws Exception {
-      Sandboxes.Entry e = RecoverService.removeSandbox(null, System.getenv(), id);
+      Sandboxes.Entry e = RecoverService.removeSandbox(sandboxDir, System.getenv(), id);
       if (global.json) printJson(e);
       else say("sandbox %s removed", e.id());
       return 0;

@@ -256,4 +256,94 @@ class RecoveryServiceTest {
     assertThat(boxes).isEmptyDirectory();
     assertThat(o.ok()).isTrue();
   }
+
+  @Test
+  void recover_toTargets_withCutover_runsTheCutoverHooks_afterTheChecks_andNeverWithoutIt() throws Exception {
+    Path marker = tmp.resolve("cutover.log");
+    Policy p = Policy.read(new StringReader("""
+        repositories:
+          main: { location: %s, password: "file:%s" }
+        assets:
+          orders: { class: critical, source: { type: sqlite, path: %s }, checks: [ { sql: "select count(*) from orders", expect: "2" } ] }
+          site: { class: standard, source: { type: files, paths: [%s] } }
+        groups:
+          shop:
+            members: [orders, { asset: site, after: [orders] }]
+            hooks: { cutover: { run: "echo \\"$CAIRN_PHASE $CAIRN_GROUP $CAIRN_ORDERS_PATH\\" >> %s" } }
+        """.formatted(repo, tmp.resolve("pw"), db, data, marker)), "cairn.yaml");
+    capture(p, "shop");
+    Map<String, String> to = Map.of("orders", tmp.resolve("t1/orders.db").toString(), "site", tmp.resolve("t1/site").toString());
+    RecoverService.Outcome without = recoverTo(p, "shop", Selection.latest(), to, false);
+    assertThat(without.ok()).as(String.valueOf(without.error())).isTrue();
+    assertThat(marker).doesNotExist();
+
+    Map<String, String> to2 = Map.of("orders", tmp.resolve("t2/orders.db").toString(), "site", tmp.resolve("t2/site").toString());
+    RecoverService.Outcome with = new RecoverService(ws).run(new RecoverService.Request(p, "shop", Selection.latest(), false,
+        new Recoverer.Options("recover", false, to2, false, false, true, null, Duration.ofMinutes(5)), null, Map.of(), "h", boxes, 1L), Listener.NONE);
+    assertThat(with.ok()).as(String.valueOf(with.error())).isTrue();
+    assertThat(marker).content().isEqualTo("cutover shop " + tmp.resolve("t2/orders.db") + "\n");
+    assertThat(with.evidence().phases()).extracting(RecoveryRecord.Phase::name).endsWith("validate", "cutover");
+    assertThatThrownBy(() -> new Recoverer.Options("drill", true, null, false, false, true, null, null)).hasMessageContaining("--cutover needs --to");
+  }
+
+  @Test
+  void drill_randomPick_prefersPointsNeverDrilled() throws Exception {
+    Policy p = policy(GOOD);
+    String[] ids = new String[3];
+    for (int i = 0; i < 3; i++) {
+      ids[i] = capture(p, "orders").points().get(0).snapshot();
+      tick(Duration.ofHours(1));
+    }
+    assertThat(drill(p, "orders", new Selection(null, null, ids[0], Selection.Pick.LATEST)).ok()).isTrue();
+    assertThat(drill(p, "orders", new Selection(null, null, ids[2], Selection.Pick.LATEST)).ok()).isTrue();
+    int never = 0;
+    for (long seed = 0; seed < 300; seed++) {
+      RecoverService.Outcome o = new RecoverService(ws).run(new RecoverService.Request(p, "orders", new Selection(null, null, null, Selection.Pick.RANDOM),
+          true, new Recoverer.Options("drill", true, null, false, false, false, null, null), null, Map.of(), "h", boxes, seed), Listener.NONE);
+      if (o.plan().steps().get(0).snapshot().equals(ids[1])) never++;
+    }
+    // weights 1, 4, 1: the point never drilled comes up two thirds of the time
+    assertThat(never).isBetween(170, 230);
+  }
+
+  @Test
+  void recover_intoAKeptSandbox_staysUntilRemoved() throws Exception {
+    Policy p = policy(GOOD);
+    capture(p, "orders");
+    RecoverService.Outcome o = new RecoverService(ws).run(new RecoverService.Request(p, "orders", Selection.latest(), false,
+        new Recoverer.Options("recover", true, null, false, true, false, null, null), null, Map.of(), "h", boxes, 1L), Listener.NONE);
+    assertThat(o.ok()).isTrue();
+    assertThat(o.kept()).isNotNull();
+    Path restored = Path.of(o.places().get(0).path());
+    assertThat(restored).exists();
+    // another run's sweep leaves a kept sandbox alone
+    assertThat(drill(p, "orders", Selection.latest()).swept()).isEmpty();
+    assertThat(RecoverService.sandboxes(boxes, Map.of())).extracting(Sandboxes.Entry::id).containsExactly(o.kept().id());
+    RecoverService.removeSandbox(boxes, Map.of(), o.kept().id().substring(0, 6));
+    assertThat(restored).doesNotExist();
+    assertThat(RecoverService.sandboxes(boxes, Map.of())).isEmpty();
+  }
+
+  @Test
+  void drill_whoseSandboxBinaryIsMissing_failsNamingWhatToInstall_andIsRecorded() throws Exception {
+    Policy p = Policy.read(new StringReader("""
+        repositories:
+          main: { location: %s, password: "file:%s" }
+        assets:
+          future-db: { class: critical, source: { type: postgres, host: 127.0.0.1, port: 1, user: cairn, databases: [x] } }
+        """.formatted(repo, tmp.resolve("pw"))), "cairn.yaml");
+    // a point of a PostgreSQL newer than any installed here
+    try (var r = ws.open(repo, Workspace.Use.PLAIN)) {
+      Map<String, String> facts = Map.of("type", "postgres", "server-version", "99.1", "databases", "x");
+      new io.cairn.engine.backup.StreamCapture(r, List.of(), "h", new io.cairn.engine.Progress())
+          .finishWith(s -> s.toBuilder().asset("future-db").source(facts).build())
+          .run(List.of(new io.cairn.engine.backup.StreamCapture.NamedStream("x.dump",
+              java.nio.channels.Channels.newChannel(new java.io.ByteArrayInputStream(new byte[100])))), facts);
+    }
+    RecoverService.Outcome o = drill(p, "future-db", Selection.latest());
+    assertThat(o.code()).isEqualTo(ErrorCode.IO);
+    assertThat(o.evidence().reason()).contains("no PostgreSQL 99 or newer").contains("install postgresql-99");
+    assertThat(o.evidence().outcome()).isEqualTo("failed");
+    assertThat(boxes).isEmptyDirectory();
+  }
 }

@@ -50,7 +50,8 @@ class RunServiceTest {
   }
 
   private RunService.Outcome run() throws Exception {
-    return new RunService(ws).run(new RunService.Request(policy, null, null, Map.of(), "h", lock, false), Listener.NONE);
+    return new RunService(ws).run(new RunService.Request(policy, null, null, Map.of("CAIRN_SANDBOX_DIR", tmp.resolve("sandboxes").toString()),
+        "h", lock, false), Listener.NONE);
   }
 
   private static List<String> did(RunService.Outcome o, String kind) {
@@ -121,5 +122,20 @@ class RunServiceTest {
       assertThat(o.exitCode()).isZero();
     }
     assertThat(run().actions()).isNotEmpty();
+  }
+
+  @Test
+  void run_drillsAtTheClassCadence_onceUntilItComesAgain() throws Exception {
+    RunService.Outcome first = run();
+    assertThat(did(first, "drill")).as("no point to drill yet when the run began").isEmpty();
+    now.set(now.get().plus(Duration.ofMinutes(5)));
+    RunService.Outcome second = run();
+    assertThat(did(second, "drill")).containsExactly("docs");
+    assertThat(second.actions().stream().filter(a -> a.kind().equals("drill")).findFirst().orElseThrow().detail()).startsWith("passed: point(s) docs ");
+    now.set(now.get().plus(Duration.ofDays(1)));
+    assertThat(did(run(), "drill")).as("the class drills monthly").isEmpty();
+    now.set(now.get().plus(Duration.ofDays(30)));
+    assertThat(did(run(), "drill")).containsExactly("docs");
+    assertThat(tmp.resolve("sandboxes")).isEmptyDirectory();
   }
 }
