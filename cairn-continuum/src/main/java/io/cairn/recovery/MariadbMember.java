@@ -20,7 +20,6 @@ import java.util.Map;
  * named with {@code --to HOST:PORT}.
  */
 final class MariadbMember extends Member {
-  private Processes.Running server;
 
   MariadbMember(String asset, Source source, Hydration h, Context ctx, Path folder, String target) {
     super(asset, source, h, ctx, folder, target);
@@ -147,15 +146,5 @@ final class MariadbMember extends Member {
       r.failed(e.getMessage());
       throw e;
     }
-  }
-
-  @Override
-  void teardown() {
-    if (server != null) server.close();
-  }
-
-  @Override
-  void detach() {
-    if (server != null) server.detach();
   }
 }

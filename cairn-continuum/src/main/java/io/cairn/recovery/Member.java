@@ -60,11 +60,18 @@ abstract class Member {
 
   abstract void recover(Provisioned place, Phases phases) throws IOException;
 
+  /** The sandbox server the member started, if any. */
+  Processes.Running server;
+
   /** Stops what the member started (its folder goes with the sandbox's). */
-  void teardown() {}
+  void teardown() {
+    if (server != null) server.close();
+  }
 
   /** Leaves what the member started running past this process (a sandbox kept with --keep). */
-  void detach() {}
+  void detach() {
+    if (server != null) server.detach();
+  }
 
   /** Fails when a target folder or file is in the way and --replace was not given. */
   void refuseNonEmpty(Path p) throws IOException {

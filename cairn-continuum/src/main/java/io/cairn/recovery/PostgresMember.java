@@ -34,7 +34,6 @@ final class PostgresMember extends Member {
   private static final java.sql.Driver DRIVER = new org.postgresql.Driver();
   private static final Pattern MAJOR = Pattern.compile("^(\\d+)");
 
-  private Processes.Running server;
   private Path bin;
 
   PostgresMember(String asset, Source source, Hydration h, Context ctx, Path folder, String target) {
@@ -202,16 +201,6 @@ final class PostgresMember extends Member {
     env.put("PGCONNECT_TIMEOUT", "30");
     if (!p.sandbox() && source instanceof Source.Postgres s && s.password() != null) env.put("PGPASSWORD", s.password().resolve(ctx.env()));
     return env;
-  }
-
-  @Override
-  void teardown() {
-    if (server != null) server.close();
-  }
-
-  @Override
-  void detach() {
-    if (server != null) server.detach();
   }
 
   static Connection connect(String host, int port, String user, String password, String db) throws SQLException {
