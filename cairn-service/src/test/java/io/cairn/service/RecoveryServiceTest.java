@@ -346,4 +346,33 @@ class RecoveryServiceTest {
     assertThat(o.evidence().outcome()).isEqualTo("failed");
     assertThat(boxes).isEmptyDirectory();
   }
+
+  @Test
+  void drill_httpChecks_askTheApplication_statusAndText() throws Exception {
+    com.sun.net.httpserver.HttpServer app = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+    app.createContext("/health", x -> {
+      byte[] b = "status: ok".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      x.sendResponseHeaders(200, b.length);
+      x.getResponseBody().write(b);
+      x.close();
+    });
+    app.start();
+    try {
+      String base = "http://127.0.0.1:" + app.getAddress().getPort();
+      Policy p = policy("""
+                - http: "%s/health"
+                  contains: "ok"
+                - http: "%s/missing"
+                  status: 200
+          """.formatted(base, base));
+      capture(p, "orders");
+      RecoverService.Outcome o = drill(p, "orders", Selection.latest());
+      assertThat(o.evidence().checks()).extracting(RecoveryRecord.CheckRun::ok).containsExactly(true, false);
+      assertThat(o.code()).isEqualTo(ErrorCode.CHECK_FAILED);
+      assertThat(o.evidence().reason()).contains(base + "/missing answered 404, expected 200");
+    } finally {
+      app.stop(0);
+    }
+  }
 }
