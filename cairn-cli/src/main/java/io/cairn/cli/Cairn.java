@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
         "Exit codes:",
         "  0 success, 1 internal error, 2 bad usage, 3 completed with warnings (items listed),",
         "  10 no repository, 11 locked (another maintainer, or this process's lease lapsed), 12 wrong password, 13 unsupported format version, 14 data damaged,",
-        "  15 target in the way, 16 I/O error (disk full, permission, a source that failed), 17 not found, 18 a hook failed (abort),",
+        "  15 target in the way (or a sandbox port taken), 16 I/O error (disk full, permission, a source, server or tool that failed),",
+        "  17 not found, 18 a hook failed (abort), 19 a recovery's or drill's check failed,",
         "  78 the policy file is invalid (each problem with its line and column), 130 interrupted.",
         "",
         "See docs/operations.md for the full reference."})
