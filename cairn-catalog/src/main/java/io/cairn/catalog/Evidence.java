@@ -17,7 +17,8 @@ import org.jdbi.v3.core.Handle;
 /**
  * Evidence: the records of checks (and, to come, restores, drills and copies) that repositories hold,
  * and what the catalog derives from them. A point is verified when a passing check whose scope
- * verifies all data ran on a repository holding a copy of it, at or after the point's time.
+ * verifies all data ran on a repository holding a copy of it, at or after the point's time, or when
+ * a recovery or drill that used it passed.
  */
 final class Evidence {
   private Evidence() {}
@@ -28,6 +29,10 @@ final class Evidence {
   /** SQL (FROM and WHERE): the passing all-data checks of the repositories holding point {@code p}, at or after its time. */
   static final String VERIFYING_CHECKS = "FROM copies c JOIN verifications v ON v.repository_id = c.repository_id"
       + " WHERE c.point_key = p.point_key AND v.ok = 1 AND v.scope IN (" + ALL_DATA_SCOPES + ") AND v.time_ms >= p.time_ms";
+
+  /** SQL (FROM and WHERE): the passed recoveries and drills that used point {@code p}. */
+  static final String VERIFYING_RECOVERIES = "FROM evidence_points ep JOIN evidence e ON e.id = ep.evidence_id"
+      + " WHERE ep.point_key = p.point_key AND e.outcome = 'passed'";
 
   /** Adds the check records of a repository the catalog does not have yet; returns how many. */
   static int addChecks(Handle h, String rid, List<CheckRecord> checks) {

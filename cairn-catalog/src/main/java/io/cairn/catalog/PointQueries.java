@@ -25,7 +25,7 @@ final class PointQueries {
   private static final String POINT_COLUMNS = "p.point_key, p.time_ms, p.host, p.username, p.paths, p.asset, p.grp, p.consistency,"
       + " p.size_bytes, p.file_count,"
       + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key) AS ncopies,"
-      + " (SELECT count(*) " + Evidence.VERIFYING_CHECKS + ") AS nverified,"
+      + " (SELECT count(*) " + Evidence.VERIFYING_CHECKS + ") + (SELECT count(*) " + Evidence.VERIFYING_RECOVERIES + ") AS nverified,"
       + " (SELECT count(*) FROM copies c WHERE c.point_key = p.point_key AND c.pinned = 1"
       + "   AND (c.pinned_until_ms IS NULL OR c.pinned_until_ms > :now)) AS npinned";
 
@@ -60,7 +60,7 @@ final class PointQueries {
       args.put("tag", q.tag());
     }
     if (q.verifiedOnly()) {
-      w.append(" AND EXISTS (SELECT 1 " + Evidence.VERIFYING_CHECKS + ")");
+      w.append(" AND (EXISTS (SELECT 1 " + Evidence.VERIFYING_CHECKS + ") OR EXISTS (SELECT 1 " + Evidence.VERIFYING_RECOVERIES + "))");
     }
     return w.toString();
   }

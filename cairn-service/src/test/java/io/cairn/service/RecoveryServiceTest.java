@@ -127,8 +127,10 @@ class RecoveryServiceTest {
     assertThat(filesHydrate.start()).as("the files come after the database in the group's order").isAfterOrEqualTo(dbReconciled.end());
     assertThat(r.phases()).extracting(RecoveryRecord.Phase::name).contains("provision", "validate", "teardown");
     assertThat(boxes).isEmptyDirectory();
-    // the evidence is in the repository, and in the catalog
+    // the evidence is in the repository, and in the catalog, where the drilled points are now verified
     assertThat(ws.catalog().evidence("shop", 10)).extracting(e -> e.outcome()).containsExactly("passed");
+    assertThat(ws.catalog().points(new io.cairn.catalog.Catalog.PointQuery(null, null, null, null, null, null, null, true, 0)))
+        .extracting(io.cairn.catalog.Catalog.PointRow::asset).containsExactlyInAnyOrder("orders", "site");
   }
 
   private static RecoveryRecord.Phase phase(RecoveryRecord r, String name, String asset) {
