@@ -74,6 +74,46 @@ class DrillKillTest {
     }
   }
 
+  @Test
+  void drill_stoppedWithSigterm_tearsItsSandboxDownOnTheWayOut() throws Exception {
+    assumeTrue(PostgresServer.available(), PostgresServer.unavailableReason());
+    Path boxes = Files.createTempDirectory(Path.of("/var/tmp"), "cairn-term-test-");
+    try (PostgresServer pg = PostgresServer.start()) {
+      pg.newDatabase("shop");
+      try (var c = java.sql.DriverManager.getConnection(pg.jdbcUrl("shop")); var st = c.createStatement()) {
+        st.execute("create table t as select g as id, md5(g::text) as v from generate_series(1, 200000) g");
+      }
+      Files.writeString(tmp.resolve("pw"), "pw\n");
+      Path policy = tmp.resolve("cairn.yaml");
+      Files.writeString(policy, """
+          repositories:
+            main: { location: %s, password: "file:%s" }
+          assets:
+            shop-db: { class: critical, source: { type: postgres, host: 127.0.0.1, port: %d, user: cairn, databases: [shop] } }
+          """.formatted(tmp.resolve("repo"), tmp.resolve("pw"), pg.port()));
+      Map<String, String> env = Map.of("CAIRN_CONFIG", policy.toString(), "CAIRN_PASSWORD_FILE", tmp.resolve("pw").toString(),
+          "CAIRN_SANDBOX_DIR", boxes.toString());
+      assertThat(run(env, "init", "--repo", tmp.resolve("repo").toString(), "--kdf-memory", "64", "--kdf-iterations", "1").waitFor()).isZero();
+      assertThat(run(env, "capture", "shop-db").waitFor()).isZero();
+
+      Process drill = run(env, "drill", "shop-db");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (registeredServers(boxes) == 0) {
+        assertThat(System.nanoTime()).as("the drill registered its server").isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      drill.destroy(); // SIGTERM, as systemd stops a job
+      assertThat(drill.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(processesIn(boxes)).isEmpty();
+      assertThat(new io.cairn.recovery.Sandboxes(boxes).list()).as("removed on the way out, not by a later run").isEmpty();
+    } finally {
+      new io.cairn.recovery.Sandboxes(boxes).sweep();
+      try (Stream<Path> s = Files.walk(boxes)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+      }
+    }
+  }
+
   private Process run(Map<String, String> env, String... args) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Cli.javaCommand(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     pb.environment().putAll(env);
