@@ -419,35 +419,10 @@ public final class Recoverer {
         code = failure instanceof CairnException ce ? ce.code() : failure instanceof InterruptedIOException ? ErrorCode.INTERRUPTED : ErrorCode.IO;
         reason = (failedAsset != null && !(failure.getMessage() + "").contains(failedAsset) ? failedAsset + ": " : "") + failure.getMessage();
       } else {
-        Phases.Timed v = phases.start("validate", null);
-        CheckRunner runner = new CheckRunner(clock, env, places);
-        List<String> failed = new ArrayList<>();
-        for (RecoveryPlan.Step s : plan.steps()) {
-          Asset a = policy.assets().get(s.asset());
-          if (a == null) continue;
-          for (Check c : a.checks()) {
-            RecoveryRecord.CheckRun r = runner.run(s.asset(), c, places.get(s.asset()));
-            checks.add(r);
-            events.check(r);
-            if (!r.ok()) failed.add(r.kind() + " check " + r.name() + " of " + s.asset() + ": " + r.output());
-          }
-        }
-        Group g = policy.groups().get(plan.subject());
-        if (g != null) {
-          Place only = places.size() == 1 ? places.values().iterator().next() : null;
-          for (Check c : g.checks()) {
-            RecoveryRecord.CheckRun r = runner.run(g.name(), c, only);
-            checks.add(r);
-            events.check(r);
-            if (!r.ok()) failed.add(r.kind() + " check " + r.name() + " of group " + g.name() + ": " + r.output());
-          }
-        }
-        if (failed.isEmpty()) {
-          v.ok(checks.size() + " check" + (checks.size() == 1 ? "" : "s") + " passed");
-        } else {
-          v.failed(failed.size() + " of " + checks.size() + " checks failed");
+        String failedCheck = validate(plan, places, phases, checks, events);
+        if (failedCheck != null) {
           code = ErrorCode.CHECK_FAILED;
-          reason = failed.get(0) + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "");
+          reason = failedCheck;
         }
         if (code == null && !o.sandbox() && o.cutover()) {
           String err = cutover(plan, phases, places);
@@ -506,6 +481,39 @@ public final class Recoverer {
       evidenceError = e.getMessage();
     }
     return new Result(plan, rec, id, List.copyOf(places.values()), kept, code, evidenceError);
+  }
+
+  /** Runs the members' and the group's checks; the first failure's description (and how many more), or null when all passed. */
+  private String validate(RecoveryPlan plan, Map<String, Place> places, Phases phases, List<RecoveryRecord.CheckRun> checks, Events events) {
+    Phases.Timed v = phases.start("validate", null);
+    CheckRunner runner = new CheckRunner(clock, env, places);
+    List<String> failed = new ArrayList<>();
+    for (RecoveryPlan.Step s : plan.steps()) {
+      Asset a = policy.assets().get(s.asset());
+      if (a == null) continue;
+      for (Check c : a.checks()) {
+        RecoveryRecord.CheckRun r = runner.run(s.asset(), c, places.get(s.asset()));
+        checks.add(r);
+        events.check(r);
+        if (!r.ok()) failed.add(r.kind() + " check " + r.name() + " of " + s.asset() + ": " + r.output());
+      }
+    }
+    Group g = policy.groups().get(plan.subject());
+    if (g != null) {
+      Place only = places.size() == 1 ? places.values().iterator().next() : null;
+      for (Check c : g.checks()) {
+        RecoveryRecord.CheckRun r = runner.run(g.name(), c, only);
+        checks.add(r);
+        events.check(r);
+        if (!r.ok()) failed.add(r.kind() + " check " + r.name() + " of group " + g.name() + ": " + r.output());
+      }
+    }
+    if (failed.isEmpty()) {
+      v.ok(checks.size() + " check" + (checks.size() == 1 ? "" : "s") + " passed");
+      return null;
+    }
+    v.failed(failed.size() + " of " + checks.size() + " checks failed");
+    return failed.get(0) + (failed.size() > 1 ? " (and " + (failed.size() - 1) + " more)" : "");
   }
 
   private Member memberWith(String asset, Snapshot s, Hydration h, Options o, Path folder, Member.Context ctx) {
