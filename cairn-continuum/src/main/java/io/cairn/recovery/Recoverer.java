@@ -81,6 +81,7 @@ public final class Recoverer {
       if (toolTimeout == null) toolTimeout = Duration.ofHours(6);
       if (!sandbox && keep) throw new CairnException(ErrorCode.USAGE, "--keep keeps a sandbox; it needs --sandbox");
       if (sandbox && cutover) throw new CairnException(ErrorCode.USAGE, "--cutover needs --to: a sandbox is never cut over to");
+      if ("drill".equals(kind) && !sandbox) throw new CairnException(ErrorCode.USAGE, "a drill never touches a production target: it recovers into a sandbox");
     }
   }
 

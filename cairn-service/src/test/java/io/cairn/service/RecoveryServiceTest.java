@@ -286,6 +286,7 @@ class RecoveryServiceTest {
     assertThat(marker).content().isEqualTo("cutover shop " + tmp.resolve("t2/orders.db") + "\n");
     assertThat(with.evidence().phases()).extracting(RecoveryRecord.Phase::name).endsWith("validate", "cutover");
     assertThatThrownBy(() -> new Recoverer.Options("drill", true, null, false, false, true, null, null)).hasMessageContaining("--cutover needs --to");
+    assertThatThrownBy(() -> new Recoverer.Options("drill", false, to2, false, false, false, null, null)).hasMessageContaining("never touches a production");
   }
 
   @Test
