@@ -149,7 +149,7 @@ public final class Catalog implements AutoCloseable {
       Instant started, Instant finished, String outcome, String reason, boolean sandbox, long bytes, Map<String, String> points,
       String details) {}
 
-  /** Recoveries and drills of {@code subject} (all when null), newest first. */
+  /** Recoveries and drills of {@code subject} (an asset's include its groups' that restored it; all when null), newest first. */
   public List<EvidenceRow> evidence(String subject, int limit) {
     return db.read(h -> Evidence.recoveries(h, subject, limit));
   }

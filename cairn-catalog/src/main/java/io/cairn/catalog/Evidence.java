@@ -101,7 +101,8 @@ final class Evidence {
   static List<Catalog.EvidenceRow> recoveries(Handle h, String subject, int limit) {
     List<Catalog.EvidenceRow> rows = h.createQuery("SELECT id, repository_id, kind, subject, subject_kind, group_point, started_ms, finished_ms,"
             + " outcome, reason, sandbox, bytes, details FROM evidence WHERE subject IS NOT NULL"
-            + (subject == null ? "" : " AND subject = :s") + " ORDER BY started_ms DESC LIMIT :l")
+            + (subject == null ? "" : " AND (subject = :s OR id IN (SELECT evidence_id FROM evidence_points WHERE asset = :s))")
+            + " ORDER BY started_ms DESC LIMIT :l")
         .bind("s", subject).bind("l", limit <= 0 ? Integer.MAX_VALUE : limit)
         .map((rs, ctx) -> new Catalog.EvidenceRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
             rs.getString(6), Instant.ofEpochMilli(rs.getLong(7)), rs.getObject(8) == null ? null : Instant.ofEpochMilli(rs.getLong(8)),

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "evidence", description = {"List the recoveries and drills of an asset or group (all when none is named), newest first:"
+@Command(name = "evidence", description = {"List the recoveries and drills of an asset (its own and its groups' that restored it) or a"
+    + " group (all when none is named), newest first:"
     + " when, the point(s), the outcome and why, each phase's time.",
     "",
     "Read from the catalog, which derives it from the repositories' evidence records ('cairn catalog rebuild' keeps it)."})

@@ -129,6 +129,7 @@ class RecoveryServiceTest {
     assertThat(boxes).isEmptyDirectory();
     // the evidence is in the repository, and in the catalog, where the drilled points are now verified
     assertThat(ws.catalog().evidence("shop", 10)).extracting(e -> e.outcome()).containsExactly("passed");
+    assertThat(ws.catalog().evidence("site", 10)).as("an asset's evidence includes its group's").hasSize(1);
     assertThat(ws.catalog().points(new io.cairn.catalog.Catalog.PointQuery(null, null, null, null, null, null, null, true, 0)))
         .extracting(io.cairn.catalog.Catalog.PointRow::asset).containsExactlyInAnyOrder("orders", "site");
   }
