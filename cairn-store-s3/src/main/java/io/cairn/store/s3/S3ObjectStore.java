@@ -1,0 +1,224 @@
+package io.cairn.store.s3;
+
+import io.cairn.engine.CairnException;
+import io.cairn.engine.ErrorCode;
+import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.store.ObjectInfo;
+import io.cairn.engine.store.ObjectStore;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * A repository in an S3-compatible bucket: one object per repository key, under the location's
+ * prefix. {@link #put} is one PUT, which S3 makes visible whole or not at all. {@code ifAbsent} asks
+ * first (HEAD) and then writes with {@code If-None-Match: *}: AWS S3 refuses the second of two racing
+ * writers; servers that ignore the header (Ceph RGW before Squid, S3Proxy) leave a window between
+ * the HEAD and the PUT, which is harmless for what the engine writes with it: content-addressed
+ * objects (packs, indexes, snapshots, whose racing writers write the same bytes) and objects under
+ * random names (key slots, check records). Ranged reads are ranged GETs. Checksums are computed and validated only where the
+ * API requires them (Ceph RGW rejects the SDK's default checksum trailers); every blob is verified
+ * against its id by the engine anyway. The SDK retries throttling, 5xx answers and dropped
+ * connections with backoff and jitter.
+ */
+public final class S3ObjectStore implements ObjectStore {
+  private final S3Location where;
+  private final S3Client s3;
+
+  private S3ObjectStore(S3Location where, S3Client s3) {
+    this.where = where;
+    this.s3 = s3;
+  }
+
+  /**
+   * Opens the bucket of a location, with credentials from {@code env} ({@code AWS_ACCESS_KEY_ID},
+   * {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}) or, without them there, the SDK's
+   * usual chain (environment, profile files, instance roles); region from {@code AWS_REGION} or
+   * {@code AWS_DEFAULT_REGION} (us-east-1 when none is set, as S3-compatible servers accept).
+   *
+   * @param create a new repository: the prefix must hold no repository yet (checked by the caller)
+   */
+  public static S3ObjectStore open(S3Location where, Map<String, String> env, boolean create) {
+    String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+    var b = S3Client.builder().httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofMinutes(2)).build())
+        .region(Region.of(region)).credentialsProvider(credentials(env)).forcePathStyle(where.pathStyle())
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    if (where.endpoint() != null) b.endpointOverride(where.endpoint());
+    S3Client client = b.build();
+    S3ObjectStore store = new S3ObjectStore(where, client);
+    try {
+      client.headBucket(r -> r.bucket(where.bucket()));
+    } catch (S3Exception e) {
+      client.close();
+      if (e.statusCode() == 404) {
+        throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "bucket " + where.bucket() + " does not exist at " + store.endpoint()
+            + "; create it first (or check the location " + where.canonical() + ")");
+      }
+      throw new CairnException(ErrorCode.IO, refused(store, e));
+    } catch (SdkClientException e) {
+      client.close();
+      throw new CairnException(ErrorCode.IO, "cannot reach S3 at " + store.endpoint() + ": " + e.getMessage()
+          + "; is the server running and the endpoint right?", e);
+    }
+    return store;
+  }
+
+  private static AwsCredentialsProvider credentials(Map<String, String> env) {
+    String id = env.get("AWS_ACCESS_KEY_ID");
+    String secret = env.get("AWS_SECRET_ACCESS_KEY");
+    if (id != null && secret != null) {
+      String token = env.get("AWS_SESSION_TOKEN");
+      return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token));
+    }
+    return DefaultCredentialsProvider.builder().build();
+  }
+
+  private String endpoint() {
+    return where.endpoint() == null ? "AWS S3" : where.endpoint().toString();
+  }
+
+  private static String refused(S3ObjectStore store, S3Exception e) {
+    int status = e.statusCode();
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    if (status == 403) {
+      return "S3 at " + store.endpoint() + " refused the credentials for bucket " + store.where.bucket() + " (" + (code == null ? "403" : code)
+          + "): check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the profile) and the bucket's policy";
+    }
+    return "S3 at " + store.endpoint() + " answered " + status + (code == null ? "" : " " + code) + " for bucket " + store.where.bucket();
+  }
+
+  @Override
+  public String location() {
+    return where.canonical();
+  }
+
+  @Override
+  public List<ObjectInfo> list(String prefix) throws IOException {
+    List<ObjectInfo> out = new ArrayList<>();
+    ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(where.bucket()).prefix(where.key(prefix)).build();
+    try {
+      for (var page : s3.listObjectsV2Paginator(req)) {
+        for (S3Object o : page.contents()) out.add(new ObjectInfo(where.repoKey(o.key()), o.size()));
+      }
+    } catch (SdkException e) {
+      throw io("list " + prefix, e);
+    }
+    return out;
+  }
+
+  @Override
+  public byte[] get(String key) throws IOException {
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)))) {
+      return in.readAllBytes();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) throw new MissingObjectException(key);
+      throw io("read " + key, e);
+    } catch (SdkException e) {
+      throw io("read " + key, e);
+    }
+  }
+
+  @Override
+  public byte[] get(String key, long offset, int length) throws IOException {
+    if (length == 0) return new byte[0];
+    String range = "bytes=" + offset + "-" + (offset + length - 1);
+    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)).range(range))) {
+      byte[] b = in.readNBytes(length);
+      return b;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) throw new MissingObjectException(key);
+      if (e.statusCode() == 416) return new byte[0]; // the range starts at or after its end
+      throw io("read " + key, e);
+    } catch (SdkException e) {
+      throw io("read " + key, e);
+    }
+  }
+
+  @Override
+  public boolean put(String key, byte[] data, int off, int len, boolean ifAbsent) throws IOException {
+    byte[] body = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
+    if (ifAbsent && stat(key).isPresent()) return false;
+    try {
+      s3.putObject(r -> {
+        r.bucket(where.bucket()).key(where.key(key)).contentLength((long) len);
+        if (ifAbsent) r.ifNoneMatch("*");
+      }, RequestBody.fromBytes(body));
+      return true;
+    } catch (S3Exception e) {
+      if (ifAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) return false; // it exists (or another writer's PUT is under way)
+      throw io("write " + key, e);
+    } catch (SdkException e) {
+      throw io("write " + key, e);
+    }
+  }
+
+  @Override
+  public void delete(String key) throws IOException {
+    try {
+      s3.deleteObject(r -> r.bucket(where.bucket()).key(where.key(key)));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) return;
+      throw io("delete " + key, e);
+    } catch (SdkException e) {
+      throw io("delete " + key, e);
+    }
+  }
+
+  @Override
+  public Optional<ObjectInfo> stat(String key) throws IOException {
+    try {
+      HeadObjectResponse h = s3.headObject(r -> r.bucket(where.bucket()).key(where.key(key)));
+      return Optional.of(new ObjectInfo(key, h.contentLength()));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) return Optional.empty();
+      throw io("stat " + key, e);
+    } catch (SdkException e) {
+      throw io("stat " + key, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+  }
+
+  private IOException io(String what, SdkException e) {
+    if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+      InterruptedIOException i = new InterruptedIOException("interrupted: " + what + " in " + where.canonical());
+      i.initCause(e);
+      return i;
+    }
+    if (e instanceof S3Exception s) {
+      if (s.statusCode() == 403) return new IOException(refused(this, s), e);
+      return new IOException("cannot " + what + " in " + where.canonical() + ": " + refused(this, s), e);
+    }
+    return new IOException("cannot " + what + " in " + where.canonical() + ": " + e.getMessage(), e);
+  }
+}
