@@ -71,6 +71,12 @@ class ArchitectureTest {
   }
 
   @Test
+  void onlyTheS3Store_usesTheAwsSdk() {
+    noClasses().that().resideOutsideOfPackage("io.cairn.store.s3..").should().dependOnClassesThat()
+        .resideInAPackage("software.amazon..").because("the engine and the services stay free of any cloud SDK").check(classes);
+  }
+
+  @Test
   void theCatalog_dependsOnlyOnTheEngine() {
     noClasses().that().resideInAPackage("io.cairn.catalog..").should().dependOnClassesThat()
         .resideInAnyPackage("io.cairn.service..", "io.cairn.cli..", "io.cairn.policy..", "io.cairn.capture..", "io.cairn.schedule..",

@@ -6,6 +6,7 @@ import io.cairn.engine.chunk.ChunkerParams;
 import io.cairn.engine.crypto.KeyFile;
 import io.cairn.engine.repo.RepoConfig;
 import io.cairn.engine.repo.Repository;
+import io.cairn.engine.store.ObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +49,12 @@ public final class InitService {
     } catch (IllegalArgumentException e) {
       throw new CairnException(ErrorCode.USAGE, e.getMessage());
     }
-    Path p = ws.stores().localPath(req.repository());
-    if (Files.exists(p) && !Files.isDirectory(p)) {
+    boolean local = ws.stores().isLocal(req.repository());
+    Path p = local ? ws.stores().localPath(req.repository()) : null;
+    if (local && Files.exists(p) && !Files.isDirectory(p)) {
       throw new CairnException(ErrorCode.CONFLICT, p.toAbsolutePath() + " exists and is not a folder");
     }
-    if (Files.isDirectory(p)) {
+    if (local && Files.isDirectory(p)) {
       try (var s = Files.list(p)) {
         if (s.findAny().isPresent() && !Files.exists(p.resolve(Repository.CONFIG))) {
           throw new CairnException(ErrorCode.CONFLICT, "folder " + p.toAbsolutePath()
@@ -62,10 +64,23 @@ public final class InitService {
     }
     char[] pw = password.get();
     try {
-      Files.createDirectories(p);
-      try (Repository r = Repository.init(ws.stores().create(req.repository()), pw, cp, req.packSize(), req.compressionLevel(), kdf,
-          ws.clock())) {
-        return new Outcome(p.toAbsolutePath().toString(), r.config().id(), r.config());
+      if (local) Files.createDirectories(p);
+      ObjectStore store = ws.stores().create(req.repository());
+      if (!local) {
+        try {
+          if (store.stat(Repository.CONFIG).isPresent()) {
+            throw new CairnException(ErrorCode.CONFLICT, req.repository() + " is already a repository");
+          }
+          if (!store.list("").isEmpty()) {
+            throw new CairnException(ErrorCode.CONFLICT, req.repository() + " is not empty; give an empty bucket or a new prefix for the repository");
+          }
+        } catch (IOException | RuntimeException e) {
+          store.close();
+          throw e;
+        }
+      }
+      try (Repository r = Repository.init(store, pw, cp, req.packSize(), req.compressionLevel(), kdf, ws.clock())) {
+        return new Outcome(local ? p.toAbsolutePath().toString() : store.location(), r.config().id(), r.config());
       } catch (IllegalArgumentException e) {
         throw new CairnException(ErrorCode.USAGE, e.getMessage());
       }

@@ -6,33 +6,76 @@ import io.cairn.engine.Remedy;
 import io.cairn.engine.fs.RawNames;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.ObjectStore;
+import io.cairn.engine.store.StoreProvider;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Opens the object store behind a repository location: a path, or a {@code file:} URI. The one
- * place that knows which stores exist; a location with a scheme it does not know is refused with the
- * schemes it does (never taken for a folder named {@code s3:}).
+ * Opens the object store behind a repository location: a path, a {@code file:} URI, or a location
+ * of a store provider found on the class path ({@code s3:} from cairn-store-s3). The one place that
+ * knows which stores exist; a location with a scheme it does not know is refused with the schemes it
+ * does (never taken for a folder named {@code s3:}).
  */
 public final class StoreFactory {
-  /** The schemes this build opens. */
-  public static final List<String> SCHEMES = List.of("file");
   private static final Pattern SCHEME = Pattern.compile("^([A-Za-z][A-Za-z0-9+.-]*):.*", Pattern.DOTALL);
+  private final Map<String, StoreProvider> providers = new LinkedHashMap<>();
+  private final Map<String, String> env;
 
-  /** The folder of a local location, or null when the location names another kind of store. */
-  public Path localPath(String location) {
+  /** With the providers on the class path, credentials and endpoints from the process's environment. */
+  public StoreFactory() {
+    this(System.getenv());
+  }
+
+  public StoreFactory(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+    for (StoreProvider p : ServiceLoader.load(StoreProvider.class, StoreFactory.class.getClassLoader())) {
+      for (String s : p.schemes()) providers.putIfAbsent(s, p);
+    }
+  }
+
+  /** The schemes this build opens. */
+  public List<String> schemes() {
+    List<String> out = new ArrayList<>(List.of("file"));
+    out.addAll(providers.keySet());
+    return out;
+  }
+
+  /** The provider of a location with a provider's scheme, else null (a local location). */
+  private StoreProvider provider(String location) {
     if (location == null || location.isBlank()) throw new CairnException(ErrorCode.USAGE, "empty repository location");
     var m = SCHEME.matcher(location);
+    if (!m.matches()) return null;
+    String scheme = m.group(1).toLowerCase(Locale.ROOT);
+    if (scheme.equals("file")) return null;
+    StoreProvider p = providers.get(scheme);
+    if (p == null) {
+      throw new CairnException(ErrorCode.USAGE, "unknown repository location scheme '" + m.group(1) + ":' in " + location
+          + "; this build knows a folder path" + (providers.isEmpty() ? "" : ", " + String.join(", ", providers.keySet().stream()
+              .map(x -> x + ":").toList())) + " or file: URIs");
+    }
+    return p;
+  }
+
+  /** Whether a location is a folder on this machine (a path or a file: URI). */
+  public boolean isLocal(String location) {
+    return provider(location) == null;
+  }
+
+  /** The folder of a local location; USAGE for a location that names another kind of store. */
+  public Path localPath(String location) {
+    if (provider(location) != null) {
+      throw new CairnException(ErrorCode.USAGE, location + " is not a folder on this machine");
+    }
+    var m = SCHEME.matcher(location);
     if (m.matches()) {
-      String scheme = m.group(1).toLowerCase(Locale.ROOT);
-      if (!scheme.equals("file")) {
-        throw new CairnException(ErrorCode.USAGE, "unknown repository location scheme '" + m.group(1) + ":' in " + location
-            + "; this build knows a folder path or file: URIs");
-      }
       try {
         return Path.of(URI.create(location));
       } catch (IllegalArgumentException e) {
@@ -44,21 +87,49 @@ public final class StoreFactory {
 
   /** The canonical form of a location, as the catalog records it: an absolute path for local stores. */
   public String canonical(String location) {
-    return localPath(location).toAbsolutePath().toString();
+    StoreProvider p = provider(location);
+    return p != null ? p.canonical(location) : localPath(location).toAbsolutePath().toString();
   }
 
   /** Opens the store of an existing repository; fails with REPOSITORY_NOT_FOUND when there is none. */
   public ObjectStore open(String location) {
-    Path p = localPath(location);
-    if (!Files.isDirectory(p)) {
-      throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + p.toAbsolutePath() + " (no such folder)",
+    StoreProvider p = provider(location);
+    if (p != null) {
+      ObjectStore store = p.open(location, env, false);
+      try {
+        if (store.stat(io.cairn.engine.repo.Repository.CONFIG).isEmpty()) {
+          throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + store.location() + " (no config object)",
+              Remedy.CHECK_LOCATION_OR_INIT);
+        }
+      } catch (java.io.IOException e) {
+        closeQuietly(store);
+        throw new CairnException(ErrorCode.IO, e.getMessage(), e);
+      } catch (RuntimeException e) {
+        closeQuietly(store);
+        throw e;
+      }
+      return store;
+    }
+    Path path = localPath(location);
+    if (!Files.isDirectory(path)) {
+      throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + path.toAbsolutePath() + " (no such folder)",
           Remedy.CHECK_LOCATION_OR_INIT);
     }
-    return new LocalObjectStore(p);
+    return new LocalObjectStore(path);
   }
 
   /** Opens (creating its folder) the store for a new repository. */
   public ObjectStore create(String location) {
+    StoreProvider p = provider(location);
+    if (p != null) return p.open(location, env, true);
     return new LocalObjectStore(localPath(location));
+  }
+
+  private static void closeQuietly(ObjectStore s) {
+    try {
+      s.close();
+    } catch (java.io.IOException ignored) {
+      // already failing
+    }
   }
 }

@@ -7,6 +7,7 @@ import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.testkit.ObjectStoreContract;
+import io.cairn.testkit.S3ProxyServer;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;

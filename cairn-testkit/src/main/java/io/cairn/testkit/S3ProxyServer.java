@@ -1,4 +1,4 @@
-package io.cairn.store.s3;
+package io.cairn.testkit;
 
 import java.net.URI;
 import java.util.Map;
@@ -9,13 +9,13 @@ import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
 
 /** An embedded S3 server (S3Proxy over an in-memory blob store) on a free loopback port, for fast tests. */
-final class S3ProxyServer implements AutoCloseable {
-  static final String ACCESS = "cairn-access";
-  static final String SECRET = "cairn-secret-key";
+public final class S3ProxyServer implements AutoCloseable {
+  public static final String ACCESS = "cairn-access";
+  public static final String SECRET = "cairn-secret-key";
   private final S3Proxy proxy;
   private final BlobStoreContext context;
 
-  S3ProxyServer() throws Exception {
+  public S3ProxyServer() throws Exception {
     Properties p = new Properties();
     context = ContextBuilder.newBuilder("transient").overrides(p).build(BlobStoreContext.class);
     proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
@@ -28,15 +28,15 @@ final class S3ProxyServer implements AutoCloseable {
     }
   }
 
-  void createBucket(String name) {
+  public void createBucket(String name) {
     context.getBlobStore().createContainerInLocation(null, name);
   }
 
-  String endpoint() {
+  public String endpoint() {
     return "http://127.0.0.1:" + proxy.getPort();
   }
 
-  Map<String, String> env() {
+  public Map<String, String> env() {
     return Map.of("AWS_ACCESS_KEY_ID", ACCESS, "AWS_SECRET_ACCESS_KEY", SECRET);
   }
 
