@@ -49,10 +49,10 @@ class CliFailureTest {
   @Test
   void locationWithAnUnknownScheme_isRefusedWithTheKnownOnes_andCreatesNothing() throws Exception {
     Path cwd = Path.of("").toAbsolutePath();
-    Cli.Run r = Cli.bare("init", "--repo", "s3://bucket/x", "--password-file", new Cli(tmp).passwordFile.toString());
+    Cli.Run r = Cli.bare("init", "--repo", "ftp://host/x", "--password-file", new Cli(tmp).passwordFile.toString());
     assertThat(r.code()).isEqualTo(2);
-    oneLine(r, "unknown repository location scheme 's3:'", "file:");
-    assertThat(cwd.resolve("s3:")).doesNotExist();
+    oneLine(r, "unknown repository location scheme 'ftp:'", "s3:, file:");
+    assertThat(cwd.resolve("ftp:")).doesNotExist();
   }
 
   @Test

@@ -10,7 +10,7 @@ import java.util.Optional;
 /**
  * Where a repository's objects live: a flat namespace of immutable objects named by keys such as
  * {@code data/3f/3f9c...}. Implementations: {@link LocalObjectStore} (a folder),
- * {@link MemoryObjectStore} (tests); S3-compatible stores arrive with the mobility stage.
+ * {@link MemoryObjectStore} (tests); others (S3 in cairn-store-s3) come through {@link StoreProvider}.
  *
  * <p>Contract, relied on by the engine's crash safety: {@link #put} is atomic (readers see the
  * whole object or none of it) and durable when it returns; objects are never modified in place.
