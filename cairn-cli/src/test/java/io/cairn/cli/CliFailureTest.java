@@ -51,7 +51,7 @@ class CliFailureTest {
     Path cwd = Path.of("").toAbsolutePath();
     Cli.Run r = Cli.bare("init", "--repo", "ftp://host/x", "--password-file", new Cli(tmp).passwordFile.toString());
     assertThat(r.code()).isEqualTo(2);
-    oneLine(r, "unknown repository location scheme 'ftp:'", "s3:, file:");
+    oneLine(r, "unknown repository location scheme 'ftp:'", "a folder path, s3: or file: URIs");
     assertThat(cwd.resolve("ftp:")).doesNotExist();
   }
 
