@@ -5,8 +5,16 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
+import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +36,10 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -177,6 +188,118 @@ public final class S3ObjectStore implements ObjectStore {
     } catch (SdkException e) {
       throw io("write " + key, e);
     }
+  }
+
+  /** Objects from this size on are uploaded in parts (S3 takes at most 5 GiB in one PUT; parts retry alone). */
+  static final long MULTIPART_FROM = 16L << 20;
+  /** The size of each part but the last (S3's minimum is 5 MiB). */
+  static final int PART = 8 << 20;
+
+  /**
+   * A pack written piece by piece into a private temporary file (memory stays bounded whatever the
+   * pack's size), then uploaded on commit: in one PUT, or in parts of {@value #PART} bytes from
+   * {@value #MULTIPART_FROM} on, an unfinished multipart upload being aborted. A process killed
+   * mid-upload leaves an incomplete multipart upload that {@link #sweepTemp} aborts later.
+   */
+  @Override
+  public PendingObject create() throws IOException {
+    Path file = Files.createTempFile("cairn-s3-pending-", ".pack",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+    return new PendingObject() {
+      @Override
+      public void write(long pos, byte[] b, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        while (buf.hasRemaining()) pos += ch.write(buf, pos);
+      }
+
+      @Override
+      public int read(long pos, byte[] b, int off, int len) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+        int n = 0;
+        while (buf.hasRemaining()) {
+          int r = ch.read(buf, pos + n);
+          if (r < 0) break;
+          n += r;
+        }
+        return n;
+      }
+
+      @Override
+      public boolean commit(String key, long length) throws IOException {
+        if (stat(key).isPresent()) return false;
+        if (length < MULTIPART_FROM) {
+          ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(length));
+          while (all.hasRemaining() && ch.read(all, all.position()) >= 0) {
+            // read the whole (small) object
+          }
+          return put(key, all.array(), 0, all.position(), true);
+        }
+        upload(key, ch, length);
+        return true;
+      }
+
+      @Override
+      public void close() throws IOException {
+        ch.close();
+        Files.deleteIfExists(file);
+      }
+    };
+  }
+
+  private void upload(String key, FileChannel ch, long length) throws IOException {
+    String objectKey = where.key(key);
+    String id;
+    try {
+      id = s3.createMultipartUpload(r -> r.bucket(where.bucket()).key(objectKey)).uploadId();
+    } catch (SdkException e) {
+      throw io("start uploading " + key, e);
+    }
+    try {
+      List<CompletedPart> parts = new ArrayList<>();
+      byte[] buf = new byte[PART];
+      for (int n = 1; (long) (n - 1) * PART < length; n++) {
+        long from = (long) (n - 1) * PART;
+        int len = (int) Math.min(PART, length - from);
+        ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
+        while (bb.hasRemaining()) {
+          if (ch.read(bb, from + bb.position()) < 0) throw new IOException("pending object " + key + " is shorter than " + length + " bytes");
+        }
+        int part = n;
+        String etag = s3.uploadPart(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id).partNumber(part).contentLength((long) len),
+            RequestBody.fromBytes(len == PART ? buf : Arrays.copyOf(buf, len))).eTag();
+        parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
+      }
+      s3.completeMultipartUpload(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id)
+          .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+    } catch (IOException | RuntimeException e) {
+      try {
+        s3.abortMultipartUpload(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id));
+      } catch (SdkException ignored) {
+        // sweepTemp aborts it later
+      }
+      if (e instanceof SdkException se) throw io("upload " + key, se);
+      throw e;
+    }
+  }
+
+  /** Aborts the multipart uploads under the prefix that were started before {@code before} (left by a process that died). */
+  @Override
+  public int sweepTemp(Instant before) throws IOException {
+    int n = 0;
+    try {
+      for (var page : s3.listMultipartUploadsPaginator(r -> r.bucket(where.bucket()).prefix(where.key("")))) {
+        for (MultipartUpload u : page.uploads()) {
+          if (u.initiated() != null && u.initiated().isBefore(before)) {
+            s3.abortMultipartUpload(r -> r.bucket(where.bucket()).key(u.key()).uploadId(u.uploadId()));
+            n++;
+          }
+        }
+      }
+    } catch (SdkException e) {
+      throw io("list unfinished uploads", e);
+    }
+    return n;
   }
 
   @Override

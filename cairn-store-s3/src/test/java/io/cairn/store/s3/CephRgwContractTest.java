@@ -2,11 +2,8 @@ package io.cairn.store.s3;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.cairn.engine.store.ObjectStore;
 import io.cairn.testkit.CephRgwServer;
-import io.cairn.testkit.ObjectStoreContract;
 import java.net.URI;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -18,9 +15,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** The object-store contract against a real Ceph RGW (one mon, one memstore OSD) on loopback. */
-class CephRgwContractTest extends ObjectStoreContract {
+class CephRgwContractTest extends S3StoreContract {
   static CephRgwServer rgw;
-  static final AtomicInteger N = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
@@ -42,7 +38,17 @@ class CephRgwContractTest extends ObjectStoreContract {
   }
 
   @Override
-  protected ObjectStore newStore() {
-    return new S3StoreProvider().open("s3:" + rgw.endpoint() + "/cairn-rgw/repo-" + N.incrementAndGet(), rgw.env(), true);
+  String endpoint() {
+    return rgw.endpoint();
+  }
+
+  @Override
+  java.util.Map<String, String> env() {
+    return rgw.env();
+  }
+
+  @Override
+  String bucket() {
+    return "cairn-rgw";
   }
 }

@@ -5,19 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
-import io.cairn.engine.store.ObjectStore;
-import io.cairn.testkit.ObjectStoreContract;
 import io.cairn.testkit.S3ProxyServer;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The object-store contract, against an S3 server on loopback (S3Proxy); and what a wrong bucket or key says. */
-class S3ObjectStoreContractTest extends ObjectStoreContract {
+class S3ObjectStoreContractTest extends S3StoreContract {
   static S3ProxyServer server;
-  static final AtomicInteger N = new AtomicInteger();
 
   @BeforeAll
   static void start() throws Exception {
@@ -31,9 +27,18 @@ class S3ObjectStoreContractTest extends ObjectStoreContract {
   }
 
   @Override
-  protected ObjectStore newStore() {
-    // every test its own prefix in one bucket: a repository is a prefix
-    return new S3StoreProvider().open("s3:" + server.endpoint() + "/cairn-test/repo-" + N.incrementAndGet(), server.env(), true);
+  String endpoint() {
+    return server.endpoint();
+  }
+
+  @Override
+  Map<String, String> env() {
+    return server.env();
+  }
+
+  @Override
+  String bucket() {
+    return "cairn-test";
   }
 
   @Test
