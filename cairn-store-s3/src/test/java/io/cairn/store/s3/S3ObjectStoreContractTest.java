@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cairn.engine.CairnException;
 import io.cairn.engine.ErrorCode;
+import io.cairn.engine.store.ObjectStore;
 import io.cairn.testkit.S3ProxyServer;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -77,5 +78,32 @@ class S3ObjectStoreContractTest extends S3StoreContract {
     assertThat(S3Location.parse("s3://bucket/p", Map.of("AWS_ENDPOINT_URL", "https://minio:9000")).canonical())
         .isEqualTo("s3:https://minio:9000/bucket/p");
     assertThatThrownBy(() -> S3Location.parse("s3://Bad_Bucket/x", Map.of())).hasMessageContaining("is not a bucket name");
+  }
+
+  @Test
+  void droppedConnectionsAndSlowDowns_areRetried_andEveryObjectArrivesWhole() throws Exception {
+    java.net.URI up = java.net.URI.create(server.endpoint());
+    for (io.cairn.testkit.FaultyProxy.Fault fault : io.cairn.testkit.FaultyProxy.Fault.values()) {
+      try (var proxy = new io.cairn.testkit.FaultyProxy(up.getHost(), up.getPort(), fault, 9L << 20);
+          ObjectStore s = new S3StoreProvider().open("s3:http://127.0.0.1:" + proxy.port() + "/cairn-test/faulty-" + fault, server.env(), true)) {
+        java.util.Random rnd = new java.util.Random(1);
+        java.util.Map<String, byte[]> written = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 12; i++) {
+          byte[] b = new byte[64 * 1024 + i];
+          rnd.nextBytes(b);
+          s.put("data/" + i, b);
+          written.put("data/" + i, b);
+        }
+        byte[] big = new byte[(int) S3ObjectStore.MULTIPART_FROM + (6 << 20)];
+        rnd.nextBytes(big);
+        try (io.cairn.engine.store.PendingObject p = s.create()) {
+          p.write(0, big, 0, big.length);
+          assertThat(p.commit("data/big", big.length)).isTrue();
+        }
+        written.put("data/big", big);
+        for (var e : written.entrySet()) assertThat(s.get(e.getKey())).as(fault + " " + e.getKey()).isEqualTo(e.getValue());
+        assertThat(proxy.faults()).as("the proxy broke some connections (" + fault + ")").isPositive();
+      }
+    }
   }
 }
