@@ -8,6 +8,7 @@ import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.store.PendingObject;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -99,5 +100,21 @@ public abstract class ObjectStoreContract {
       assertThat(s.sweepTemp(Instant.now().minusSeconds(3600))).isZero();
     }
     assertThat(s.get("data/ab/kept")).isEqualTo("x".getBytes());
+  }
+
+  @Test
+  void deleteAll_removesEveryNamedObject_andToleratesAbsentOnes() throws Exception {
+    ObjectStore s = store();
+    List<String> keys = new java.util.ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      s.put("data/" + i, new byte[] {(byte) i});
+      keys.add("data/" + i);
+    }
+    s.put("index/keep", new byte[1]);
+    keys.add("data/absent");
+    s.deleteAll(keys.subList(0, 20));
+    s.deleteAll(List.of("data/absent"));
+    assertThat(s.list("data/")).extracting(ObjectInfo::key).containsExactlyInAnyOrder("data/20", "data/21", "data/22", "data/23", "data/24");
+    assertThat(s.stat("index/keep")).isPresent();
   }
 }

@@ -325,11 +325,8 @@ public final class Pruner {
       writeIndex(resurrect);
       packsKept += resurrect.size();
     }
-    Set<BlobId> deleted = new HashSet<>();
-    for (BlobId p : gone) {
-      repo.store().delete(Repository.packKey(p));
-      deleted.add(p);
-    }
+    Set<BlobId> deleted = new HashSet<>(gone);
+    repo.store().deleteAll(gone.stream().map(Repository::packKey).toList());
     // index objects written meanwhile (an adopting backup) may still name deleted packs
     for (ObjectInfo o : repo.store().list("index/")) {
       List<IndexFormat.PackBlobs> pbs;

@@ -91,6 +91,15 @@ public interface ObjectStore extends Closeable {
   /** Removes an object; removing an absent one is not an error. */
   void delete(String key) throws IOException;
 
+  /**
+   * Removes many objects (a prune's packs); absent ones are not an error. Object stores override it
+   * with their batch call (S3 deletes up to 1,000 keys per request); the default removes them one by
+   * one. On failure some may be gone and the rest not: callers delete only what is garbage.
+   */
+  default void deleteAll(java.util.Collection<String> keys) throws IOException {
+    for (String k : keys) delete(k);
+  }
+
   Optional<ObjectInfo> stat(String key) throws IOException;
 
   @Override

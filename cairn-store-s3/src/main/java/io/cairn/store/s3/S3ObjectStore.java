@@ -40,6 +40,7 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -311,6 +312,37 @@ public final class S3ObjectStore implements ObjectStore {
       throw io("delete " + key, e);
     } catch (SdkException e) {
       throw io("delete " + key, e);
+    }
+  }
+
+  /** Whether the server takes DeleteObjects (S3Proxy answers 501 to the SDK's checksum header); one by one when not. */
+  private volatile boolean batchDelete = true;
+
+  /** DeleteObjects, 1,000 keys per request; a key the server could not delete fails the call, naming it. */
+  @Override
+  public void deleteAll(java.util.Collection<String> keys) throws IOException {
+    List<String> all = new ArrayList<>(keys);
+    for (int from = 0; from < all.size(); from += 1000) {
+      if (!batchDelete) {
+        for (String k : all.subList(from, Math.min(all.size(), from + 1000))) delete(k);
+        continue;
+      }
+      List<ObjectIdentifier> ids = all.subList(from, Math.min(all.size(), from + 1000)).stream()
+          .map(k -> ObjectIdentifier.builder().key(where.key(k)).build()).toList();
+      try {
+        var res = s3.deleteObjects(r -> r.bucket(where.bucket()).delete(d -> d.objects(ids).quiet(true)));
+        if (res.hasErrors() && !res.errors().isEmpty()) {
+          var e = res.errors().get(0);
+          throw new IOException("cannot delete " + where.repoKey(e.key()) + " in " + where.canonical() + ": " + e.code() + " " + e.message()
+              + (res.errors().size() > 1 ? " (and " + (res.errors().size() - 1) + " more)" : ""));
+        }
+      } catch (S3Exception e) {
+        if (e.statusCode() != 501) throw io("delete " + ids.size() + " objects", e);
+        batchDelete = false;
+        from -= 1000; // this batch again, one by one
+      } catch (SdkException e) {
+        throw io("delete " + ids.size() + " objects", e);
+      }
     }
   }
 
