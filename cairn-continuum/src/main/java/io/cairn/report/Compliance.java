@@ -223,14 +223,11 @@ public final class Compliance {
     return s.matches("hourly|daily|weekly|monthly|never") ? s : "every " + s;
   }
 
-  /** A duration for people: 45s, 12m, 3h5m, 2d4h. */
+  /** A duration for people, as the policy writes them (Durations.format), tenths of a second under 10 s. */
   public static String human(Duration d) {
     if (d == null) return "-";
-    long s = d.toSeconds();
-    if (s < 10 && d.toMillis() % 1000 != 0) return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
-    if (s < 60) return s + "s";
-    if (s < 3600) return (s / 60) + "m" + (s % 60 == 0 ? "" : (s % 60) + "s");
-    if (s < 86400) return (s / 3600) + "h" + ((s % 3600) / 60 == 0 ? "" : ((s % 3600) / 60) + "m");
-    return (s / 86400) + "d" + ((s % 86400) / 3600 == 0 ? "" : ((s % 86400) / 3600) + "h");
+    if (d.toSeconds() < 10 && d.toMillis() % 1000 != 0) return String.format(java.util.Locale.ROOT, "%.1fs", d.toMillis() / 1000.0);
+    return io.cairn.policy.Durations.format(Duration.ofSeconds(d.toSeconds()));
   }
+
 }
