@@ -3,7 +3,6 @@ package io.cairn.cli;
 import io.cairn.recovery.Recoverer;
 import io.cairn.recovery.Selection;
 import io.cairn.service.RecoverService;
-import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,18 +31,10 @@ final class DrillCommand extends BaseCommand {
 
   @Override
   public Integer call() throws Exception {
-    RecoverService.Outcome o = new RecoverService(workspace()).run(new RecoverService.Request(global.policy(), subject, selection(pick), false,
+    RecoverService.Outcome o = new RecoverService(workspace()).run(new RecoverService.Request(global.policy(), subject, Selection.pick(pick), false,
         new Recoverer.Options("drill", true, null, false, keep, false, null, null), global.repoOrNull(), System.getenv(), null, sandboxDir, seed),
         listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     return RecoverCommand.render(this, o);
   }
 
-  static Selection selection(String pick) {
-    return switch (pick.toLowerCase(Locale.ROOT)) {
-      case "latest" -> new Selection(null, null, null, Selection.Pick.LATEST);
-      case "oldest" -> new Selection(null, null, null, Selection.Pick.OLDEST);
-      case "random" -> new Selection(null, null, null, Selection.Pick.RANDOM);
-      default -> new Selection(null, null, pick, Selection.Pick.LATEST);
-    };
-  }
 }

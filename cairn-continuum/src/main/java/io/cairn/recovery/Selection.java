@@ -24,6 +24,16 @@ public record Selection(Instant asOf, String tag, String point, Pick pick) {
     return new Selection(null, null, null, Pick.LATEST);
   }
 
+  /** A drill's {@code --pick}: {@code latest}, {@code oldest}, {@code random}, or a point's id (or unique prefix). */
+  public static Selection pick(String pick) {
+    return switch (pick.toLowerCase(java.util.Locale.ROOT)) {
+      case "latest" -> new Selection(null, null, null, Pick.LATEST);
+      case "oldest" -> new Selection(null, null, null, Pick.OLDEST);
+      case "random" -> new Selection(null, null, null, Pick.RANDOM);
+      default -> new Selection(null, null, pick, Pick.LATEST);
+    };
+  }
+
   public String describe() {
     if (asOf != null) return "as of " + asOf;
     if (tag != null) return "tagged " + tag;
