@@ -102,11 +102,16 @@ public final class CaptureService {
 
   /** Where an asset's points go: its repository in the policy, else the fallback. */
   static String location(Policy p, Asset a, Request req) {
+    return location(p, a, req.fallbackRepository());
+  }
+
+  /** Where an asset's points go: its repository in the policy, else {@code fallback} (the CLI's --repo). */
+  static String location(Policy p, Asset a, String fallback) {
     return p.repositoryOf(a).map(RepositoryEntry::location).orElseGet(() -> {
-      if (req.fallbackRepository() == null) {
+      if (fallback == null) {
         throw new CairnException(ErrorCode.USAGE, "asset " + a.name() + " has no repository: name one in the policy's repositories, or pass --repo");
       }
-      return req.fallbackRepository();
+      return fallback;
     });
   }
 

@@ -63,8 +63,7 @@ public final class RecoverService {
     List<String> swept = boxes.sweep();
     for (String s : swept) listener.warning("removed sandbox " + s + ", left by a recovery that did not finish", null);
     String location = location(p, req.subject(), req.fallbackRepository());
-    String repoName = p.repositories().values().stream().filter(r -> r.location().equals(location)).map(r -> r.name()).findFirst()
-        .orElse(location);
+    String repoName = repositoryName(p, location);
     Random random = req.seed() == null ? new Random() : new Random(req.seed());
     Recoverer rec = new Recoverer(p, ws.clock(), req.env(), ws.settings().workers(), req.host() == null ? Repository.hostname() : req.host(),
         boxes, random);
@@ -121,10 +120,15 @@ public final class RecoverService {
     }
   }
 
+  /** A repository's name in the policy, else its location. */
+  static String repositoryName(Policy p, String location) {
+    return p.repositories().values().stream().filter(r -> r.location().equals(location)).map(r -> r.name()).findFirst().orElse(location);
+  }
+
   /** The repository an asset's or a group's points are in (a group's members share one). */
   static String location(Policy p, String subject, String fallback) {
     String asset = p.groups().containsKey(subject) ? p.group(subject).assets().get(0) : p.asset(subject).name();
-    return CaptureService.location(p, p.asset(asset), new CaptureService.Request(p, subject, List.of(), fallback, Map.of(), null));
+    return CaptureService.location(p, p.asset(asset), fallback);
   }
 
   /** Lists the sandboxes (kept ones, and any an unfinished run left). */

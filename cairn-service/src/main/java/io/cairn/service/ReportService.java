@@ -2,7 +2,6 @@ package io.cairn.service;
 
 import io.cairn.engine.repo.Repository;
 import io.cairn.policy.Policy;
-import io.cairn.policy.RepositoryEntry;
 import io.cairn.report.Compliance;
 import io.cairn.report.Gaps;
 import io.cairn.report.Html;
@@ -49,7 +48,7 @@ public final class ReportService {
     Workspace within = PolicyService.within(ws, p, req.env());
     Timer timer = new Timer(listener);
     for (String loc : locations) {
-      String name = p.repositories().values().stream().filter(r -> r.location().equals(loc)).map(RepositoryEntry::name).findFirst().orElse(loc);
+      String name = RecoverService.repositoryName(p, loc);
       try (Repository repo = within.open(loc, Workspace.Use.PLAIN)) {
         ledger.add(name, repo);
       }
