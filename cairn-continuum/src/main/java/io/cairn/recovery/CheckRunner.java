@@ -208,9 +208,15 @@ final class CheckRunner {
     }
   }
 
-  private String[] command(Check.Command k, Map<String, String> vars) {
+  /** {@code env} with the variables added as {@code CAIRN_NAME} ({@code shop-db.port} becomes {@code CAIRN_SHOP_DB_PORT}). */
+  static Map<String, String> environment(Map<String, String> env, Map<String, String> vars) {
     Map<String, String> e = new HashMap<>(env);
     vars.forEach((name, v) -> e.put("CAIRN_" + name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
+    return e;
+  }
+
+  private String[] command(Check.Command k, Map<String, String> vars) {
+    Map<String, String> e = environment(env, vars);
     try {
       Processes.Result r = Processes.run(List.of("/bin/sh", "-c", expand(k.run(), vars)), e, k.timeout());
       String out = (r.stdout() + r.stderr()).strip();

@@ -564,12 +564,10 @@ public final class Recoverer {
     if (g != null) hooks.addAll(g.hooks().cutover());
     if (hooks.isEmpty()) return null;
     Phases.Timed t = phases.start("cutover", null);
-    Map<String, String> e = new HashMap<>(env);
+    Map<String, String> e = CheckRunner.environment(env,
+        new CheckRunner(clock, env, places).variables(places.size() == 1 ? places.values().iterator().next() : null));
     e.put("CAIRN_PHASE", "cutover");
     e.put(g != null ? "CAIRN_GROUP" : "CAIRN_ASSET", plan.subject());
-    CheckRunner vars = new CheckRunner(clock, env, places);
-    vars.variables(places.size() == 1 ? places.values().iterator().next() : null)
-        .forEach((k, v) -> e.put("CAIRN_" + k.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), v));
     for (Hook h : hooks) {
       try {
         Processes.Result r = Processes.run(List.of("/bin/sh", "-c", h.run()), e, h.timeout());
