@@ -17,14 +17,12 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A logical capture of a PostgreSQL server. Each database is dumped by the {@code pg_dump} of the
@@ -275,17 +273,7 @@ final class PostgresCapture implements Capture {
     if (source.bin() != null) {
       candidates.add(source.bin());
     } else {
-      Path root = Path.of("/usr/lib/postgresql");
-      Path exact = root.resolve(Integer.toString(major)).resolve("bin");
-      if (Files.isExecutable(exact.resolve("pg_dump"))) candidates.add(exact);
-      if (Files.isDirectory(root)) {
-        try (Stream<Path> s = Files.list(root)) {
-          s.filter(p -> p.getFileName().toString().matches("\\d+") && Integer.parseInt(p.getFileName().toString()) > major)
-              .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
-              .map(p -> p.resolve("bin")).filter(p -> Files.isExecutable(p.resolve("pg_dump"))).forEach(candidates::add);
-        }
-      }
-      Processes.find("pg_dump").ifPresent(p -> candidates.add(p.getParent()));
+      candidates.addAll(PostgresBinaries.folders(major, "pg_dump"));
     }
     String older = null;
     for (Path bin : candidates) {

@@ -13,15 +13,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * A PostgreSQL logical point: the roles first ({@code globals.sql} through psql), then each database's
@@ -66,18 +63,7 @@ final class PostgresMember extends Member {
   /** The newest-enough PostgreSQL binaries: the dump's major version's, else the oldest newer one, else PATH's. */
   private Path bin(List<String> tools) {
     int major = major();
-    List<Path> folders = new ArrayList<>();
-    Path root = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(root)) {
-      try (Stream<Path> s = Files.list(root)) {
-        s.filter(p -> p.getFileName().toString().matches("\\d+") && Integer.parseInt(p.getFileName().toString()) >= major)
-            .sorted(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString()))).map(p -> p.resolve("bin"))
-            .forEach(folders::add);
-      } catch (IOException ignored) {
-        // PATH below
-      }
-    }
-    Processes.find(tools.get(0)).ifPresent(p -> folders.add(p.getParent()));
+    List<Path> folders = io.cairn.capture.PostgresBinaries.folders(major, tools.get(0));
     Path b = Servers.binaries(folders, tools);
     if (b == null) {
       throw new CairnException(ErrorCode.IO, "asset " + asset + ": no PostgreSQL " + (major > 0 ? major + " or newer " : "") + String.join(", ", tools)
