@@ -50,7 +50,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * A repository in an S3-compatible bucket: one object per repository key, under the location's
  * prefix. {@link #put} is one PUT, which S3 makes visible whole or not at all. {@code ifAbsent} asks
  * first (HEAD) and then writes with {@code If-None-Match: *}: AWS S3 refuses the second of two racing
- * writers; servers that ignore the header (Ceph RGW before Squid, S3Proxy) leave a window between
+ * writers; servers that ignore the header (S3Proxy does; older Ceph RGWs may) leave a window between
  * the HEAD and the PUT, which is harmless for what the engine writes with it: content-addressed
  * objects (packs, indexes, snapshots, whose racing writers write the same bytes) and objects under
  * random names (key slots, check records). Ranged reads are ranged GETs. Checksums are computed and validated only where the
