@@ -116,9 +116,13 @@ public final class Catalog implements AutoCloseable {
   public record PointQuery(String asset, String group, String host, String tag, String consistency, Instant since,
       Instant until, boolean verifiedOnly, int limit) {}
 
-  /** A copy of a point. */
+  /**
+   * A copy of a point: one snapshot holding it in one repository. {@code copiedFrom} and
+   * {@code verified} are set when a verified copy (a passed copy record) brought it there: the source
+   * repository's id and when the copy ended; both null for the point's first home.
+   */
   public record CopyRow(String repositoryId, String location, String snapshotId, String parent, String original, List<String> tags,
-      int errors, boolean pinned, Instant pinnedUntil, Instant ingested) {}
+      int errors, boolean pinned, Instant pinnedUntil, Instant ingested, String copiedFrom, Instant verified) {}
 
   /** A verification record. */
   public record VerificationRow(String id, String repositoryId, String kind, String scope, Instant time, String host, boolean ok,

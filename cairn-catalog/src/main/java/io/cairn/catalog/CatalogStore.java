@@ -31,7 +31,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class CatalogStore implements AutoCloseable {
   /** The newest schema version this Cairn knows. */
-  public static final int SCHEMA_VERSION = 3;
+  public static final int SCHEMA_VERSION = 4;
 
   public enum Kind {
     SQLITE,

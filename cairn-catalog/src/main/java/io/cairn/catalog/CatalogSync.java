@@ -49,6 +49,8 @@ final class CatalogSync {
     List<RecordStore.Stored<GroupPoint>> groups = repo.records(GroupPoint.RECORDS).list(RecordStore.SKIP);
     List<RecordStore.Stored<io.cairn.engine.evidence.RecoveryRecord>> recoveries =
         repo.records(io.cairn.engine.evidence.RecoveryRecord.RECORDS).list(RecordStore.SKIP);
+    List<RecordStore.Stored<io.cairn.engine.evidence.CopyRecord>> copyRuns =
+        repo.records(io.cairn.engine.evidence.CopyRecord.RECORDS).list(RecordStore.SKIP);
     Instant now = db.clock.instant();
     Set<String> present = new HashSet<>();
     for (Snapshot s : snaps) present.add(s.id().toString());
@@ -93,6 +95,7 @@ final class CatalogSync {
       counts[2] = Evidence.addChecks(h, rid, checks);
       syncGroupPoints(h, rid, groups);
       Evidence.syncRecoveries(h, rid, recoveries);
+      Evidence.syncCopies(h, rid, copyRuns);
       h.createUpdate("UPDATE repositories SET last_sync_ms = :t, last_sync_status = 'ok', snapshot_count = :n WHERE id = :r")
           .bind("t", now.toEpochMilli()).bind("n", snaps.size()).bind("r", rid).execute();
       Audit.record(h, now, "catalog.sync", rid, "{\"added\":" + counts[0] + ",\"removed\":" + counts[1] + "}");
@@ -347,7 +350,7 @@ final class CatalogSync {
    */
   void clear() {
     db.tx(h -> {
-      for (String t : List.of("evidence_points", "evidence", "group_members", "group_points", "point_tags", "copies", "points", "entries", "trees", "verifications")) {
+      for (String t : List.of("copy_points", "copy_runs", "evidence_points", "evidence", "group_members", "group_points", "point_tags", "copies", "points", "entries", "trees", "verifications")) {
         h.createUpdate("DELETE FROM " + t).execute();
       }
       Audit.record(h, db.clock.instant(), "catalog.clear", db.store.location(), null);

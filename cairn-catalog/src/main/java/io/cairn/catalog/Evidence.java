@@ -1,6 +1,7 @@
 package io.cairn.catalog;
 
 import io.cairn.engine.Json;
+import io.cairn.engine.evidence.CopyRecord;
 import io.cairn.engine.evidence.RecoveryRecord;
 import io.cairn.engine.repo.RecordStore;
 import java.util.Map;
@@ -86,6 +87,35 @@ final class Evidence {
         h.createUpdate("INSERT INTO evidence_points (evidence_id, asset, snapshot_id, point_key) VALUES (:i, :a, :s, (SELECT point_key FROM"
                 + " copies WHERE repository_id = :r AND snapshot_id = :s)) ON CONFLICT DO NOTHING")
             .bind("i", stored.name()).bind("a", p.asset()).bind("s", p.snapshot()).bind("r", rid).execute();
+      }
+    }
+  }
+
+  /** Makes the catalog's copy runs into a repository what its copy records say. */
+  static void syncCopies(Handle h, String rid, List<RecordStore.Stored<CopyRecord>> records) {
+    Set<String> present = new HashSet<>();
+    for (RecordStore.Stored<CopyRecord> r : records) present.add(r.name());
+    Set<String> have = new HashSet<>(h.createQuery("SELECT id FROM copy_runs WHERE repository_id = :r").bind("r", rid).mapTo(String.class).list());
+    for (String gone : have) {
+      if (present.contains(gone)) continue;
+      h.createUpdate("DELETE FROM copy_points WHERE copy_id = :i").bind("i", gone).execute();
+      h.createUpdate("DELETE FROM copy_runs WHERE id = :i").bind("i", gone).execute();
+    }
+    for (RecordStore.Stored<CopyRecord> stored : records) {
+      if (have.contains(stored.name())) continue;
+      CopyRecord r = stored.value();
+      h.createUpdate("INSERT INTO copy_runs (id, repository_id, source_repository, source_location, started_ms, finished_ms, outcome,"
+              + " reason, same_ids, blobs_written, bytes_written, blobs_verified) VALUES (:id, :r, :sr, :sl, :st, :fi, :o, :re, :same, :bw,"
+              + " :bb, :bv) ON CONFLICT (id) DO NOTHING")
+          .bind("id", stored.name()).bind("r", rid).bind("sr", r.source()).bind("sl", r.sourceLocation())
+          .bind("st", r.started().toEpochMilli()).bind("fi", r.finished() == null ? null : r.finished().toEpochMilli())
+          .bind("o", r.outcome()).bind("re", r.reason()).bind("same", r.sameIds() ? 1 : 0).bind("bw", r.blobsWritten())
+          .bind("bb", r.bytesWritten()).bind("bv", r.blobsVerified()).execute();
+      for (CopyRecord.Point p : r.points()) {
+        if (p.snapshot() == null) continue;
+        h.createUpdate("INSERT INTO copy_points (copy_id, snapshot_id, source_snapshot, asset) VALUES (:i, :s, :ss, :a)"
+                + " ON CONFLICT DO NOTHING")
+            .bind("i", stored.name()).bind("s", p.snapshot()).bind("ss", p.sourceSnapshot()).bind("a", p.asset()).execute();
       }
     }
   }

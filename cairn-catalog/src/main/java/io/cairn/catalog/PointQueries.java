@@ -128,12 +128,16 @@ final class PointQueries {
       }
       Catalog.PointRow p = found.get(0);
       List<Catalog.CopyRow> copies = h.createQuery("SELECT c.repository_id, r.location, c.snapshot_id, c.parent_snapshot, c.original_snapshot,"
-              + " c.tags, c.errors, c.pinned, c.pinned_until_ms, c.ingested_ms FROM copies c JOIN repositories r ON r.id = c.repository_id"
+              + " c.tags, c.errors, c.pinned, c.pinned_until_ms, c.ingested_ms, cr.source_repository, cr.finished_ms FROM copies c"
+              + " JOIN repositories r ON r.id = c.repository_id LEFT JOIN copy_runs cr ON cr.id = (SELECT MAX(x.id) FROM copy_runs x"
+              + " JOIN copy_points y ON y.copy_id = x.id WHERE x.repository_id = c.repository_id AND y.snapshot_id = c.snapshot_id"
+              + " AND x.outcome = 'passed' AND x.finished_ms = (SELECT MIN(x2.finished_ms) FROM copy_runs x2 JOIN copy_points y2"
+              + " ON y2.copy_id = x2.id WHERE x2.repository_id = c.repository_id AND y2.snapshot_id = c.snapshot_id AND x2.outcome = 'passed'))"
               + " WHERE c.point_key = :k ORDER BY r.location")
           .bind("k", key)
           .map((rs, ctx) -> new Catalog.CopyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
               Db.jsonList(rs.getString(6)), rs.getInt(7), rs.getInt(8) == 1, rs.getObject(9) == null ? null : Instant.ofEpochMilli(rs.getLong(9)),
-              Instant.ofEpochMilli(rs.getLong(10))))
+              Instant.ofEpochMilli(rs.getLong(10)), rs.getString(11), rs.getObject(12) == null ? null : Instant.ofEpochMilli(rs.getLong(12))))
           .list();
       List<Catalog.VerificationRow> checks = Evidence.since(h, key, p.time());
       Catalog.CaptureFacts capture = h.createQuery("SELECT run, consistency_reason, source, hooks FROM points WHERE point_key = :k")

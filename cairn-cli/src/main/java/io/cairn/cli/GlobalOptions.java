@@ -76,6 +76,31 @@ final class GlobalOptions {
     return named != null ? named.location() : r;
   }
 
+  /**
+   * A second repository of a command (copy's --to or --from, init's --from-repo): a name of the
+   * policy's repositories, else a location.
+   */
+  String otherRepository(String nameOrLocation) {
+    RepositoryEntry e = policyRepository(nameOrLocation);
+    return e != null ? e.location() : nameOrLocation;
+  }
+
+  /**
+   * The password of a second repository: its reference in the policy when it is one of the
+   * policy's, else {@code file}, the file named by {@code fileVar}, {@code var}, or a prompt naming it.
+   */
+  char[] otherPassword(String location, Path file, String flag, String fileVar, String var) {
+    if (policyLooked || config != null || System.getenv("CAIRN_CONFIG") != null || Files.isRegularFile(Path.of("cairn.yaml"))) {
+      io.cairn.policy.Policy p = policy();
+      if (p != null) {
+        for (RepositoryEntry r : p.repositories().values()) {
+          if (r.location().equals(location) && r.password() != null && file == null) return r.password().resolve(System.getenv()).toCharArray();
+        }
+      }
+    }
+    return secret(file, flag, fileVar, var, "password of " + location, false);
+  }
+
   /** The policy's repository --repo named, if it named one. */
   private RepositoryEntry namedRepository;
 

@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 
 @Command(name = "init", description = {"Create a new, empty repository.",
     "",
-    "The chunk sizes and pack size are fixed for the repository's life; the defaults suit most data."})
+    "The chunk sizes and pack size are fixed for the repository's life; the defaults suit most data.",
+    "",
+    "With --from-repo SRC the new repository is made to receive copies of SRC ('cairn copy'): same chunking and blob ids, its own encryption key and password."})
 final class InitCommand extends BaseCommand {
   @Option(names = "--chunk-min", paramLabel = "BYTES", description = "Smallest chunk (default: ${DEFAULT-VALUE}).", defaultValue = "524288")
   int chunkMin;
@@ -31,15 +33,34 @@ final class InitCommand extends BaseCommand {
   @Option(names = "--kdf-iterations", paramLabel = "N", description = "Argon2id passes (default: ${DEFAULT-VALUE}).", defaultValue = "3")
   int kdfIterations;
 
+  @Option(names = "--from-repo", paramLabel = "REPO", description = "Share this repository's chunking, pack and compression"
+      + " settings and blob-id key (not its encryption key or passwords), so that copies between the two keep every blob's id:"
+      + " incremental, and a blob can be read from either. A location or a repository of the policy.")
+  String fromRepo;
+
+  @Option(names = "--from-password-file", paramLabel = "FILE", description = "Read --from-repo's password from FILE (default:"
+      + " its reference in the policy, else $CAIRN_FROM_PASSWORD_FILE, else $CAIRN_FROM_PASSWORD, else a prompt on a terminal).")
+  java.nio.file.Path fromPasswordFile;
+
   @Override
   public Integer call() throws Exception {
     InitService.Request req = new InitService.Request(global.repo(), chunkMin, chunkAvg, chunkMax, packSize, level,
         new KeyService.Kdf(kdfMemory, kdfIterations));
-    InitService.Outcome r = new InitService(workspace()).run(req, () -> global.password(true));
+    InitService.Outcome r;
+    if (fromRepo != null) {
+      String from = global.otherRepository(fromRepo);
+      char[] fromPw = global.otherPassword(from, fromPasswordFile, "--from-password-file", "CAIRN_FROM_PASSWORD_FILE", "CAIRN_FROM_PASSWORD");
+      io.cairn.service.Workspace ws = workspace().withSecrets(loc -> loc.equals(from) ? fromPw.clone() : global.passwordFor(loc));
+      r = new InitService(ws).runFrom(req, from, () -> global.password(true));
+      java.util.Arrays.fill(fromPw, '\0');
+    } else {
+      r = new InitService(workspace()).run(req, () -> global.password(true));
+    }
     if (global.json) {
       printJson(r);
     } else {
       say("created repository %s at %s", r.id(), r.repository());
+      if (r.sharesIdsWith() != null) say("it shares blob ids with repository %s: copies between the two copy only what is missing", r.sharesIdsWith());
       say("keep the password safe: without it the data cannot be read by anyone, you included");
     }
     return 0;

@@ -119,7 +119,8 @@ final class PointsCommand extends BaseCommand {
       say("tags         %s", p.tags().isEmpty() ? "-" : String.join(", ", p.tags()));
       say("copies       %d", d.copies().size());
       for (Catalog.CopyRow r : d.copies()) {
-        say("  snapshot %s in %s%s%s%s", r.snapshotId().substring(0, 8), r.location(),
+        say("  snapshot %s in %s%s%s%s%s", r.snapshotId().substring(0, 8), r.location(),
+            r.verified() == null ? "" : ", verified copy " + SnapshotsCommand.TIME.format(r.verified()),
             r.pinned() ? (r.pinnedUntil() == null ? ", pinned" : ", pinned until " + r.pinnedUntil()) : "",
             r.errors() > 0 ? ", " + r.errors() + " item(s) not captured" : "",
             r.original() == null ? "" : ", repaired copy of " + r.original().substring(0, 8));

@@ -33,13 +33,43 @@ public final class InitService {
     }
   }
 
-  public record Outcome(String repository, String id, RepoConfig config) {}
+  /** @param sharesIdsWith the id of the repository it shares blob ids with (made with --from-repo), else null */
+  public record Outcome(String repository, String id, RepoConfig config, String sharesIdsWith) {}
+
+  /** What makes the repository once the location is ready: a fresh key, or one sharing ids with a source. */
+  @FunctionalInterface
+  private interface Maker {
+    Repository make(ObjectStore store, char[] password, ChunkerParams cp, KeyFile.KdfParams kdf) throws IOException;
+  }
 
   /**
    * Validates everything before it asks for the password ({@code password} is called once, after the
    * checks) or creates anything.
    */
   public Outcome run(Request req, Supplier<char[]> password) throws IOException {
+    return create(req, password, (store, pw, cp, kdf) -> Repository.init(store, pw, cp, req.packSize(), req.compressionLevel(), kdf,
+        ws.clock()), null);
+  }
+
+  /**
+   * Creates a repository that shares {@code from}'s chunking parameters, pack size, compression level,
+   * blob-id key and chunker seed, with its own encryption key and password: copies between the two
+   * keep every blob's id (incremental, and a blob can be read from either). The request's chunk,
+   * pack and compression settings are ignored. {@code from} is opened with the workspace's secrets.
+   */
+  public Outcome runFrom(Request req, String from, Supplier<char[]> password) throws IOException {
+    if (ws.stores().canonical(from).equals(ws.stores().canonical(req.repository()))) {
+      throw new CairnException(ErrorCode.USAGE, "--from-repo names the repository being created: " + from);
+    }
+    try (Repository source = ws.open(from, Workspace.Use.PLAIN)) {
+      Request same = new Request(req.repository(), source.config().chunker().min(), source.config().chunker().avg(),
+          source.config().chunker().max(), source.config().packSize(), source.config().compressionLevel(), req.kdf());
+      return create(same, password, (store, pw, cp, kdf) -> Repository.initSharingIds(store, pw, source, kdf, ws.clock()),
+          source.config().id());
+    }
+  }
+
+  private Outcome create(Request req, Supplier<char[]> password, Maker maker, String sharesWith) throws IOException {
     ChunkerParams cp;
     KeyFile.KdfParams kdf;
     try {
@@ -79,8 +109,8 @@ public final class InitService {
           throw e;
         }
       }
-      try (Repository r = Repository.init(store, pw, cp, req.packSize(), req.compressionLevel(), kdf, ws.clock())) {
-        return new Outcome(local ? p.toAbsolutePath().toString() : store.location(), r.config().id(), r.config());
+      try (Repository r = maker.make(store, pw, cp, kdf)) {
+        return new Outcome(local ? p.toAbsolutePath().toString() : store.location(), r.config().id(), r.config(), sharesWith);
       } catch (IllegalArgumentException e) {
         throw new CairnException(ErrorCode.USAGE, e.getMessage());
       }

@@ -37,6 +37,24 @@ public final class MasterKey {
     return new MasterKey(raw);
   }
 
+  /**
+   * A key for a repository that copies another's blobs without changing their ids: a fresh
+   * encryption key, this key's id key and chunker seed (so the same content gets the same id and the
+   * same chunk boundaries in both).
+   */
+  public MasterKey sharingIds(SecureRandom random) {
+    byte[] raw = toBytes();
+    byte[] enc = new byte[32];
+    random.nextBytes(enc);
+    System.arraycopy(enc, 0, raw, 0, 32);
+    return new MasterKey(raw);
+  }
+
+  /** Whether two keys give every content the same id and chunk boundaries (one was made from the other). */
+  public boolean sharesIdsWith(MasterKey other) {
+    return java.security.MessageDigest.isEqual(idKey, other.idKey) && java.security.MessageDigest.isEqual(chunkerSeed, other.chunkerSeed);
+  }
+
   public static MasterKey fromBytes(byte[] raw) {
     return new MasterKey(raw);
   }

@@ -97,12 +97,33 @@ public final class Repository implements Closeable, BlobSource {
   /** Creates a repository in an empty location. */
   public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
       KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
+    return init(store, password, MasterKey.generate(RANDOM), chunker, packSize, level, kdf, clock);
+  }
+
+  /**
+   * Creates a repository that shares {@code source}'s chunking parameters, blob-id key and chunker
+   * seed, with its own encryption key: a copy between the two keeps every blob's id, so it copies
+   * only what is missing and a blob can be read from either.
+   */
+  public static Repository initSharingIds(ObjectStore store, char[] password, Repository source, KeyFile.KdfParams kdf,
+      InstantSource clock) throws IOException {
+    RepoConfig c = source.config();
+    return init(store, password, source.sealer.masterKey().sharingIds(RANDOM), c.chunker(), c.packSize(), c.compressionLevel(), kdf,
+        clock);
+  }
+
+  /** Whether blobs keep their ids between this repository and {@code other} (see {@link #initSharingIds}). */
+  public boolean sharesIdsWith(Repository other) {
+    return sealer.masterKey().sharesIdsWith(other.sealer.masterKey()) && config.chunker().equals(other.config.chunker());
+  }
+
+  private static Repository init(ObjectStore store, char[] password, MasterKey key, ChunkerParams chunker, int packSize, int level,
+      KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
     Sealer.warmUp();
     KeySlots slots = new KeySlots(store);
     if (store.stat(CONFIG).isPresent() || !slots.isEmpty()) {
       throw new CairnException(ErrorCode.CONFLICT, "a repository already exists at " + store.location());
     }
-    MasterKey key = MasterKey.generate(RANDOM);
     Instant now = clock.instant();
     byte[] rid = new byte[16];
     RANDOM.nextBytes(rid);
