@@ -279,6 +279,15 @@ public final class Copier {
     }
   }
 
+  private List<Node> readSourceTree(BlobId id) throws IOException {
+    try {
+      return src.readTree(id);
+    } catch (CorruptObjectException | MissingObjectException e) {
+      throw new CairnException(ErrorCode.DATA_DAMAGED, "tree " + id + " cannot be read from " + src.store().location() + ": "
+          + e.getMessage() + "; nothing was recorded as copied", e);
+    }
+  }
+
   /** Visits every tree below {@code root} once per run, copying the blobs the destination lacks; ids stay. */
   private BlobId walkSame(BlobId root, Transfer t, Map<BlobId, BlobId> visited) throws IOException {
     Deque<BlobId> stack = new ArrayDeque<>();
@@ -286,7 +295,7 @@ public final class Copier {
     while (!stack.isEmpty()) {
       BlobId tree = stack.pop();
       if (visited.putIfAbsent(tree, tree) != null) continue;
-      for (Node n : src.readTree(tree)) {
+      for (Node n : readSourceTree(tree)) {
         if (n.subtree() != null) stack.push(n.subtree());
         for (BlobId c : n.content()) t.need(c, BlobType.DATA);
       }
@@ -302,7 +311,7 @@ public final class Copier {
   private BlobId mapTree(BlobId tree, Transfer t, Map<BlobId, BlobId> trees, Map<BlobId, Future<BlobId>> data) throws IOException {
     BlobId done = trees.get(tree);
     if (done != null) return done;
-    List<Node> nodes = src.readTree(tree);
+    List<Node> nodes = readSourceTree(tree);
     for (Node n : nodes) {
       for (BlobId c : n.content()) {
         if (!data.containsKey(c)) data.put(c, t.submit(() -> storeMapped(readSource(c), BlobType.DATA, t)));
