@@ -43,6 +43,15 @@ final class PlanCommand extends BaseCommand {
       say("drill %s %s: %s (last %s, %s)", d.kind(), d.target(), d.cadence(), d.last() == null ? "never" : RunCommand.time(d.last()),
           d.due() ? "due now" : d.dueAt() == null ? "never due" : "due " + RunCommand.in(plan.at(), d.dueAt()));
     }
+    java.util.Map<String, java.util.List<io.cairn.schedule.Copies.Owed>> copies = new java.util.LinkedHashMap<>();
+    for (var o : plan.copies()) copies.computeIfAbsent(o.kind() + " " + o.subject() + " to " + o.to(), k -> new java.util.ArrayList<>()).add(o);
+    for (var c : copies.entrySet()) {
+      long late = c.getValue().stream().filter(io.cairn.schedule.Copies.Owed::overdue).count();
+      var next = c.getValue().stream().filter(o -> !o.overdue()).map(io.cairn.schedule.Copies.Owed::dueBy).min(Instant::compareTo);
+      say("copy %s: %d point(s) pending%s%s", c.getKey(), c.getValue().size(), late > 0 ? ", " + late + " OVERDUE (oldest by "
+              + RunCommand.human(io.cairn.schedule.Copies.late(c.getValue().get(0), plan.at())) + ")" : "",
+          next.map(t -> ", next deadline " + RunCommand.in(plan.at(), t)).orElse(""));
+    }
     for (Planner.RetentionDue r : plan.retention()) {
       if (r.kept() + r.wouldForget() > 0) {
         say("retention of %s (%s): keeps %d point(s)%s", r.target(), r.rules(), r.kept(),

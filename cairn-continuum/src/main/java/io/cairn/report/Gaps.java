@@ -8,6 +8,9 @@ import io.cairn.policy.Policy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import io.cairn.schedule.Copies;
 
 /**
  * The gap analysis: where the policy asks for more than the evidence shows, each gap with the asset
@@ -27,6 +30,8 @@ public final class Gaps {
   public static List<Gap> find(Policy policy, Ledger ledger, Compliance.Report report) {
     List<Gap> out = new ArrayList<>();
     Instant at = report.at();
+    List<String> repos = ledger.repositories();
+    List<Copies.Owed> owed = Copies.owed(policy, ledger.copies(), at, repos.size() == 1 ? repos.get(0) : null);
     for (Compliance.Entry e : report.entries()) {
       boolean group = e.kind().equals("group");
       String cls = e.className();
@@ -72,9 +77,7 @@ public final class Gaps {
             + Compliance.human(e.lastDrillRto()) + ", longer than the RTO of " + Compliance.human(e.rto()),
             "see which phase is slow ('cairn evidence " + e.subject() + "'), or agree a longer RTO"));
       }
-      if (!group) {
-        copies(policy, e, out);
-      }
+      copies(e, owed, at, out);
       if (group) {
         Group g = policy.group(e.subject());
         if (ledger.points(g.name(), true).stream().noneMatch(Ledger.Point::complete)) {
@@ -94,12 +97,18 @@ public final class Gaps {
     return out;
   }
 
-  /** Copies the class asks for (the mobility stage records them; none are recorded yet). */
-  private static void copies(Policy policy, Compliance.Entry e, List<Gap> out) {
-    var rules = policy.effective(e.subject()).copies().value();
-    if (rules.isEmpty() || e.newestPoint() == null) return;
-    out.add(new Gap(e.subject(), "copies-missing", Compliance.Status.AMBER, "its class asks for copies (" + String.join(", ",
-        rules.stream().map(Object::toString).toList()) + ") and no copy of its points is recorded",
-        "copy its points to the repositories named ('cairn copy', the mobility stage)"));
+  /** Points older than their copy rule's deadline without a verified copy where the rule says. */
+  private static void copies(Compliance.Entry e, List<Copies.Owed> owed, Instant at, List<Gap> out) {
+    Map<String, List<Copies.Owed>> late = new TreeMap<>();
+    for (Copies.Owed o : owed) {
+      if (o.overdue() && o.subject().equals(e.subject()) && o.kind().equals(e.kind())) late.computeIfAbsent(o.to(), k -> new ArrayList<>()).add(o);
+    }
+    for (var m : late.entrySet()) {
+      Copies.Owed oldest = m.getValue().get(0);
+      out.add(new Gap(e.subject(), "copies-missing", Compliance.Status.AMBER, m.getValue().size() + " point(s) have no verified copy in "
+          + m.getKey() + " although the copy rule's deadline passed (the oldest, " + oldest.point().substring(0, 8) + " of " + oldest.time()
+          + ", by " + Compliance.human(Copies.late(oldest, at)) + "): a loss of " + oldest.from() + " would lose them",
+          "run 'cairn run --due' (or 'cairn copy --repo " + oldest.from() + " --to " + m.getKey() + "'), and schedule it"));
+    }
   }
 }

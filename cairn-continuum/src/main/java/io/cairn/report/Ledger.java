@@ -30,6 +30,7 @@ public final class Ledger {
   private final List<Check> checks = new ArrayList<>();
   private final List<RecoveryRecord> recoveries = new ArrayList<>();
   private final List<String> repositories = new ArrayList<>();
+  private final io.cairn.schedule.Copies.Facts copies = new io.cairn.schedule.Copies.Facts();
 
   /** Adds what one repository (called {@code name} in the policy) holds. */
   public Ledger add(String name, Repository repo) throws IOException {
@@ -47,7 +48,13 @@ public final class Ledger {
       checks.add(new Check(name, c.time(), c.ok(), c.scope() != null && c.scope().verifiesAllData()));
     }
     for (RecordStore.Stored<RecoveryRecord> r : repo.records(RecoveryRecord.RECORDS).list(RecordStore.SKIP)) recoveries.add(r.value());
+    copies.add(name, repo);
     return this;
+  }
+
+  /** The points held and the copies recorded, as the copy rules are judged. */
+  public io.cairn.schedule.Copies.Facts copies() {
+    return copies;
   }
 
   /** For tests and for callers that gathered the facts elsewhere. */

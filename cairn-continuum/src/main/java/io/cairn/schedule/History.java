@@ -19,7 +19,8 @@ import java.util.Map;
  * check and last prune, and when each asset or group was last drilled. Read from the repositories themselves (snapshots, group manifests, check and
  * maintenance records), so any machine running the policy sees the same history.
  */
-public record History(Map<String, Point> assets, Map<String, Point> groups, Map<String, Repo> repositories, Map<String, Instant> drills) {
+public record History(Map<String, Point> assets, Map<String, Point> groups, Map<String, Repo> repositories, Map<String, Instant> drills,
+    Copies.Facts copies) {
   /** The newest point of an asset or group. */
   public record Point(Instant time, Consistency consistency, Duration took, boolean complete, String id) {}
 
@@ -27,7 +28,7 @@ public record History(Map<String, Point> assets, Map<String, Point> groups, Map<
   public record Repo(Instant lastVerified, Instant lastPruned) {}
 
   public static History empty() {
-    return new History(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>());
+    return new History(new HashMap<>(), new HashMap<>(), new HashMap<>(), new HashMap<>(), new Copies.Facts());
   }
 
   /** Adds what one repository (called {@code name} in the policy, or its location) holds. */
@@ -60,6 +61,7 @@ public record History(Map<String, Point> assets, Map<String, Point> groups, Map<
       if (!rec.sandbox() || rec.finished() == null) continue; // a drill is a recovery into a sandbox, passed or failed
       drills.merge(rec.subject(), rec.finished(), (a, b) -> a.isAfter(b) ? a : b);
     }
+    copies.add(name, repo);
     return this;
   }
 

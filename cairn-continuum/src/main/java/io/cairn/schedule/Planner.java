@@ -54,9 +54,14 @@ public final class Planner {
    * @param warnings objectives the history shows cannot be met (a capture that takes longer than the RPO)
    */
   public record Plan(Instant at, List<Target> targets, List<Repo> repositories, List<RetentionDue> retention, List<DrillDue> drills,
-      List<String> warnings) {
+      List<Copies.Owed> copies, List<String> warnings) {
     public Plan withRetention(List<RetentionDue> r) {
-      return new Plan(at, targets, repositories, List.copyOf(r), drills, warnings);
+      return new Plan(at, targets, repositories, List.copyOf(r), drills, copies, warnings);
+    }
+
+    /** The copies that are overdue: their point is older than the rule's {@code within}. */
+    public List<Copies.Owed> overdueCopies() {
+      return copies.stream().filter(Copies.Owed::overdue).toList();
     }
 
     public List<DrillDue> dueDrills() {
@@ -125,7 +130,14 @@ public final class Planner {
       if (p.groupsOf(a.name()).isEmpty()) drills.add(drill(a.name(), "asset", p.effective(a.name()).drill().value(), h, now));
     }
     drills.removeIf(d -> d.cadence().never());
-    return new Plan(now, targets, repos, List.of(), drills, warnings);
+    for (Copies.Owed o : Copies.owed(p, h.copies(), now, fallbackRepository)) {
+      if (o.overdue()) {
+        warnings.add(o.kind() + " " + o.subject() + ": point " + o.point().substring(0, 8) + " of " + o.time() + " is not copied to " + o.to()
+            + ", " + human(Copies.late(o, now)) + " past the copy rule's deadline");
+        break; // one line says it; plan lists them all
+      }
+    }
+    return new Plan(now, targets, repos, List.of(), drills, Copies.owed(p, h.copies(), now, fallbackRepository), warnings);
   }
 
   private static DrillDue drill(String name, String kind, Cadence c, History h, Instant now) {

@@ -68,6 +68,14 @@ public final class PlanService {
     return out;
   }
 
+  /** The repositories the policy's copy rules name (of assets and of groups). */
+  static java.util.Set<String> copyTargets(Policy p) {
+    java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    for (Asset a : p.assets().values()) for (var r : p.effective(a.name()).copies().value()) out.add(r.to());
+    for (var g : p.groups().values()) for (var r : p.effectiveGroup(g.name()).copies().value()) out.add(r.to());
+    return out;
+  }
+
   /** The repositories the policy's assets use, by the name the planner files them under, with their locations. */
   static Map<String, String> repositories(Policy p, String fallback) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -83,11 +91,20 @@ public final class PlanService {
   History history(Policy p, String fallback, Map<String, String> env, Listener listener) throws IOException {
     History h = History.empty();
     Workspace w = PolicyService.within(ws, p, env);
-    for (var e : repositories(p, fallback).entrySet()) {
+    Map<String, String> held = repositories(p, fallback);
+    for (var e : held.entrySet()) {
       try (Repository repo = w.open(e.getValue(), Workspace.Use.PLAIN)) {
         h.add(e.getKey(), repo);
       } catch (IOException | RuntimeException ex) {
         listener.warning("repository " + e.getKey() + " not read (" + Failures.describe(ex) + "): it is planned as if empty", null);
+      }
+    }
+    for (String to : copyTargets(p)) {
+      if (held.containsKey(to)) continue;
+      try (Repository repo = w.open(location(p, to), Workspace.Use.PLAIN)) {
+        h.copies().add(to, repo); // what landed there; its points are the primary's, not new ones
+      } catch (IOException | RuntimeException ex) {
+        listener.warning("copy destination " + to + " not read (" + Failures.describe(ex) + "): every copy to it is planned as owed", null);
       }
     }
     return h;

@@ -54,6 +54,15 @@ public final class ReportService {
       }
       timer.phase("read " + name);
     }
+    for (String to : PlanService.copyTargets(p)) {
+      String loc = PlanService.location(p, to);
+      if (locations.contains(loc)) continue;
+      try (Repository repo = within.open(loc, Workspace.Use.PLAIN)) {
+        ledger.copies().add(to, repo); // what landed there, for the copy rules
+      } catch (IOException | RuntimeException ex) {
+        listener.warning("copy destination " + to + " not read (" + Failures.describe(ex) + "): its copies count as missing", null);
+      }
+    }
     Compliance.Report report = Compliance.assess(p, ledger, at);
     List<Gaps.Gap> gaps = Gaps.find(p, ledger, report);
     timer.phase("assess");

@@ -4,6 +4,7 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.repo.MaintenanceRecord;
 import io.cairn.engine.repo.Repository;
 import io.cairn.policy.Policy;
+import io.cairn.schedule.Copies;
 import io.cairn.schedule.Planner;
 import io.cairn.schedule.Retire;
 import java.io.IOException;
@@ -18,12 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Does everything that is due: captures (groups whole, assets on their own), then each captured
- * target's retention, then prune and verification where their cadence says. Safe to call from cron
+ * target's retention, then the copies the copy rules ask for (the new points included), then prune
+ * and verification where their cadence says, then drills. Safe to call from cron
  * every minute: one runner at a time per policy (a file lock; a second runner does nothing and says
  * so), the plan is made after the lock is held (so nothing runs twice), and one target's failure
  * does not stop the others. The daemon to come calls the same service.
@@ -119,6 +122,11 @@ public final class RunService {
       actions.add(new Action("capture", t.name(), o.ok(), detail, o.code(), millis(t0)));
       if (o.ok() || o.group() != null) actions.add(retention(w, p, t, req, listener));
     }
+    boolean captured = actions.stream().anyMatch(a -> a.kind().equals("capture") && a.ok());
+    List<Copies.Owed> owed = captured && !req.dryRun()
+        ? new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()), Listener.NONE).copies()
+        : plan.copies();
+    copies(w, p, owed, req, actions, listener);
     for (Planner.Repo r : plan.repositories()) {
       String location = PlanService.location(p, r.name());
       if (r.pruneDue()) {
@@ -167,6 +175,33 @@ public final class RunService {
     Planner.Plan after = req.dryRun() ? plan : new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()),
         Listener.NONE);
     return new Outcome(at, null, actions, after.breaches(), allOk ? 0 : ErrorCode.PARTIAL.exitCode());
+  }
+
+  /** Copies what the copy rules ask for: one copy per asset (its points) or group (its group points) and destination. */
+  private void copies(Workspace w, Policy p, List<Copies.Owed> owed, Request req, List<Action> actions, Listener listener) {
+    Map<List<String>, List<Copies.Owed>> jobs = new LinkedHashMap<>();
+    for (Copies.Owed o : owed) jobs.computeIfAbsent(List.of(o.kind(), o.subject(), o.from(), o.to()), k -> new ArrayList<>()).add(o);
+    for (var job : jobs.entrySet()) {
+      Copies.Owed first = job.getValue().get(0);
+      String target = first.subject() + " to " + first.to();
+      long late = job.getValue().stream().filter(Copies.Owed::overdue).count();
+      if (req.dryRun()) {
+        actions.add(new Action("copy", target, true, "would copy " + job.getValue().size() + " point(s)" + (late > 0 ? ", " + late
+            + " overdue" : ""), null, 0));
+        continue;
+      }
+      long t0 = System.nanoTime();
+      boolean group = first.kind().equals("group");
+      try {
+        CopyService.Outcome o = new CopyService(w).run(new CopyService.Request(PlanService.location(p, first.from()),
+            PlanService.location(p, first.to()), group ? List.of() : job.getValue().stream().map(Copies.Owed::point).toList(), null,
+            group ? first.subject() : null, false, req.host()), listener);
+        actions.add(new Action("copy", target, true, "copied and verified " + (o.points().size() + o.groups().size()) + " point(s): "
+            + o.blobsWritten() + " blob(s) written, " + o.blobsPresent() + " already there", null, millis(t0)));
+      } catch (IOException | RuntimeException e) {
+        actions.add(failed("copy", target, e, t0));
+      }
+    }
   }
 
   private Action retention(Workspace w, Policy p, Planner.Target t, Request req, Listener listener) {
