@@ -22,10 +22,18 @@ final class DumpCommand extends BaseCommand {
   @Parameters(index = "1", paramLabel = "PATH", description = "The file in the snapshot.")
   String path;
 
+  @picocli.CommandLine.Option(names = "--fallback", paramLabel = "REPO", description = "Another copy of the point to read a blob"
+      + " from when --repo lacks it or has it damaged; repeatable. The catalog's other copies of the point are tried too.")
+  java.util.List<String> fallbacks = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     OutputStream stdout = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 20);
-    new SnapshotService(workspace()).dump(new SnapshotService.DumpRequest(global.repo(), ref, path), stdout);
+    var d = new SnapshotService(workspace()).dump(new SnapshotService.DumpRequest(global.repo(), ref, path,
+        fallbacks.stream().map(global::otherRepository).toList()), stdout);
+    for (var f : d.fallbacks()) {
+      if (f.servedBy() != null) err().println("cairn: note: blob " + f.blob().substring(0, 12) + " failed in " + f.failedIn() + "; read from " + f.servedBy());
+    }
     return 0;
   }
 }

@@ -36,13 +36,18 @@ final class RestoreCommand extends BaseCommand {
   @Option(names = "--overwrite", description = "Restore into a non-empty target, replacing what is in the way.")
   boolean overwrite;
 
+  @Option(names = "--fallback", paramLabel = "REPO", description = "Another copy of the point (a location or a repository of the"
+      + " policy) to read a blob from when --repo lacks it or has it damaged; repeatable. The catalog's other copies of the point"
+      + " are tried too.")
+  List<String> fallbacks = new java.util.ArrayList<>();
+
   @Override
   public Integer call() throws Exception {
     int colon = what.indexOf(':');
     String ref = colon < 0 ? what : what.substring(0, colon);
     String sub = colon < 0 ? "" : what.substring(colon + 1);
     RestoreService.Request req = new RestoreService.Request(global.repo(), ref, sub, target, includes, excludes, dryRun, overwrite,
-        threads);
+        threads, fallbacks.stream().map(global::otherRepository).toList());
     RestoreService.Outcome res = new RestoreService(workspace()).run(req, listener((p, t0) -> {
       return String.format("%d of %d files, %s of %s, %s%s", p.itemsDone(), p.itemsTotal(), bytes(p.bytesDone()),
           bytes(p.bytesTotal()), ProgressLine.rate(p.bytesDone(), t0), ProgressLine.eta(p.bytesDone(), p.bytesTotal(), t0));
@@ -55,6 +60,12 @@ final class RestoreCommand extends BaseCommand {
       say("%s %d files (%s), %d folders, %d other items from snapshot %s into %s%s", dryRun ? "would restore" : "restored",
           res.files(), bytes(res.bytes()), res.dirs(), res.others(), res.snapshot().substring(0, 8), res.target(),
           dryRun ? "" : " in " + seconds(res.durationMillis()));
+      for (var f : res.fallbacks()) {
+        if (f.servedBy() != null) err().println("note: blob " + f.blob().substring(0, 12) + " failed in " + f.failedIn() + " (" + f.error() + "); read from " + f.servedBy());
+      }
+      if (res.served().size() > 1) {
+        say("served by %s", String.join(", ", res.served().stream().map(x -> x.repository() + ": " + x.blobs() + " blobs").toList()));
+      }
       if (res.skippedComplete() > 0) say("%d files were already complete and were skipped", res.skippedComplete());
       if (!res.damaged().isEmpty()) say("%d file(s) could not be restored intact (listed above); everything else was", res.damaged().size());
     }

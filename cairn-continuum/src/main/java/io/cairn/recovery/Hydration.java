@@ -6,7 +6,7 @@ import io.cairn.engine.ErrorCode;
 import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.Progress;
-import io.cairn.engine.repo.Repository;
+import io.cairn.engine.repo.BlobSource;
 import io.cairn.engine.restore.RestoreOptions;
 import io.cairn.engine.restore.Restorer;
 import io.cairn.engine.snapshot.Snapshot;
@@ -26,13 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * written to a tool's standard input or a file. A damaged blob fails the hydration naming the files.
  */
 final class Hydration {
-  private final Repository repo;
+  private final BlobSource repo;
   private final Snapshot snap;
   private final int threads;
   private final AtomicLong bytes;
   private final Progress progress;
 
-  Hydration(Repository repo, Snapshot snap, int threads, AtomicLong bytes, Progress progress) {
+  Hydration(BlobSource repo, Snapshot snap, int threads, AtomicLong bytes, Progress progress) {
     this.repo = repo;
     this.snap = snap;
     this.threads = threads;
@@ -70,7 +70,9 @@ final class Hydration {
       long before = written;
       long[] w = {0};
       try {
-        repo.readBlobStreaming(id, (pos, b, off, len) -> {
+        var loc = repo.find(id);
+        if (loc == null) throw new MissingObjectException("blob " + id + " (in no copy's index)");
+        repo.readBlobStreaming(loc, (pos, b, off, len) -> {
           out.write(b, off, len);
           w[0] += len;
           progress.bytesDone.addAndGet(len);

@@ -6,6 +6,7 @@ import io.cairn.engine.Progress;
 import io.cairn.engine.evidence.RecoveryRecord;
 import io.cairn.engine.fs.Processes;
 import io.cairn.engine.repo.RecordStore;
+import io.cairn.engine.repo.FallbackSource;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.snapshot.GroupPoint;
 import io.cairn.engine.snapshot.Snapshot;
@@ -308,6 +309,16 @@ public final class Recoverer {
 
   /** Runs a plan made by {@link #plan} against the same repository; the evidence is written to it whatever the outcome. */
   public Result run(RecoveryPlan plan, Repository repo, Options o, Events events) throws IOException {
+    try (FallbackSource only = new FallbackSource(repo, plan.repository(), List.of())) {
+      return run(plan, repo, only, o, events);
+    }
+  }
+
+  /**
+   * Runs a plan, reading blobs through {@code source}: {@code repo} first, and other copies of the
+   * points where it fails a blob; the evidence (written to {@code repo}) says which copy served what.
+   */
+  public Result run(RecoveryPlan plan, Repository repo, FallbackSource source, Options o, Events events) throws IOException {
     String run = java.util.UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     Instant started = clock.instant();
     Phases phases = new Phases(clock, events::phase);
@@ -349,7 +360,7 @@ public final class Recoverer {
       Member.Context ctx = new Member.Context(run, o.sandbox(), o.replace(), o.port(), workers, env, o.toolTimeout(), sandboxes, handle);
       for (RecoveryPlan.Step s : plan.steps()) {
         Snapshot snap = repo.resolve(s.snapshot());
-        Hydration hy = new Hydration(repo, snap, workers, bytes, progress);
+        Hydration hy = new Hydration(source, snap, workers, bytes, progress);
         Member m = memberWith(s.asset(), snap, hy, o, box == null ? null : box.resolve(s.asset()), ctx);
         members.put(s.asset(), m);
       }
@@ -473,7 +484,7 @@ public final class Recoverer {
     String target = o.sandbox() ? "sandbox" : plan.target();
     RecoveryRecord rec = new RecoveryRecord(RecoveryRecord.VERSION, run, o.kind(), plan.subject(), plan.kind(), plan.groupPoint(), used, target,
         o.sandbox(), host, started, clock.instant(), code == null ? RecoveryRecord.PASSED : RecoveryRecord.FAILED, reason, phases.all(), checks,
-        bytes.get());
+        bytes.get(), source.served().size() > 1 ? source.served() : null, source.fallbacks());
     String id = null;
     String evidenceError = null;
     try {

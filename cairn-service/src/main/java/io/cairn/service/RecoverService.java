@@ -89,8 +89,11 @@ public final class RecoverService {
       if (req.dryRun()) return new Outcome(req.options().kind(), plan, true, null, null, List.of(), null, swept, null, null, plan.notes());
       for (String n : plan.notes()) listener.warning(n, null);
       Recoverer.Result r;
-      try {
-        r = rec.run(plan, repo, req.options(), new Recoverer.Events() {
+      // a blob this repository lacks or has damaged is read from another copy: the policy's other repositories, the catalog's copies
+      List<String> others = p.repositories().values().stream().map(e -> e.location()).filter(l -> !l.equals(location)).toList();
+      try (io.cairn.engine.repo.FallbackSource source = Fallbacks.of(PolicyService.within(ws, p, req.env()), repo, location,
+          plan.steps().stream().map(RecoveryPlan.Step::snapshot).toList(), others)) {
+        r = rec.run(plan, repo, source, req.options(), new Recoverer.Events() {
           @Override
           public void phase(RecoveryRecord.Phase ph) {
             listener.phase(ph.name() + (ph.asset() == null ? "" : " " + ph.asset()) + (ph.ok() ? "" : " (failed)"), Duration.ofMillis(ph.millis()));

@@ -1,6 +1,7 @@
 package io.cairn.service;
 
 import io.cairn.engine.Progress;
+import io.cairn.engine.repo.FallbackSource;
 import io.cairn.engine.repo.Repository;
 import io.cairn.engine.restore.RestoreOptions;
 import io.cairn.engine.restore.Restorer;
@@ -24,17 +25,23 @@ public final class RestoreService {
    * @param threads 0 for the workspace's default
    */
   public record Request(String repository, String snapshot, String subpath, Path target, List<String> includes,
-      List<String> excludes, boolean dryRun, boolean overwrite, int threads) {
+      List<String> excludes, boolean dryRun, boolean overwrite, int threads, List<String> fallbacks) {
     public Request {
+      fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
       subpath = subpath == null ? "" : subpath;
       includes = includes == null ? List.of() : List.copyOf(includes);
       excludes = excludes == null ? List.of() : List.copyOf(excludes);
     }
   }
 
-  /** What was restored; {@code damaged} names each file that could not be restored intact, and why. */
+  /**
+   * What was restored; {@code damaged} names each file that could not be restored intact, and why;
+   * {@code served} what each copy of the point served, and {@code fallbacks} each blob one copy
+   * failed and which copy served it instead (none: the file is damaged).
+   */
   public record Outcome(String snapshot, String target, boolean dryRun, long files, long dirs, long others, long bytes,
-      long skippedComplete, Map<String, String> damaged, List<String> warnings, long durationMillis) {
+      long skippedComplete, Map<String, String> damaged, List<FallbackSource.Served> served, List<FallbackSource.Fallback> fallbacks,
+      List<String> warnings, long durationMillis) {
     public boolean intact() {
       return damaged.isEmpty();
     }
@@ -47,7 +54,8 @@ public final class RestoreService {
       Snapshot s = repo.resolve(req.snapshot());
       int threads = req.threads() > 0 ? req.threads() : ws.settings().threads();
       Progress progress = new Progress();
-      Restorer r = new Restorer(repo, new RestoreOptions(req.target(), req.includes(), req.excludes(), req.dryRun(),
+      FallbackSource source = Fallbacks.of(ws, repo, req.repository(), s, req.fallbacks());
+      Restorer r = new Restorer(source, new RestoreOptions(req.target(), req.includes(), req.excludes(), req.dryRun(),
           req.overwrite(), threads), progress);
       Restorer.Result res;
       if (!req.dryRun()) {
@@ -57,10 +65,14 @@ public final class RestoreService {
         res = r.run(s, req.subpath());
       } finally {
         if (!req.dryRun()) listener.finished("restore");
+        source.close();
       }
       timer.phase("restore");
+      List<String> warnings = new java.util.ArrayList<>(res.warnings());
+      warnings.addAll(source.notes());
       return new Outcome(s.id().toString(), req.target().toAbsolutePath().toString(), req.dryRun(), res.files(), res.dirs(),
-          res.others(), res.bytes(), res.skippedComplete(), res.damaged(), res.warnings(), timer.elapsedMillis());
+          res.others(), res.bytes(), res.skippedComplete(), res.damaged(), source.served(), source.fallbacks(), warnings,
+          timer.elapsedMillis());
     }
   }
 }

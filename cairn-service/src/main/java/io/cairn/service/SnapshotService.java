@@ -107,7 +107,8 @@ public final class SnapshotService {
   }
 
   /** What {@link #dump} wrote. */
-  public record Dumped(String snapshot, String path, long bytes) {}
+  public record Dumped(String snapshot, String path, long bytes, List<io.cairn.engine.repo.FallbackSource.Served> served,
+      List<io.cairn.engine.repo.FallbackSource.Fallback> fallbacks) {}
 
   /**
    * Writes one file of a snapshot to {@code out}, every blob authenticated before its bytes are written
@@ -115,7 +116,11 @@ public final class SnapshotService {
    * naming the file and the offset up to which every byte was verified. Holds a shared lease, so a
    * prune running meanwhile does not delete what the dump still reads.
    */
-  public record DumpRequest(String repository, String snapshot, String path) {}
+  public record DumpRequest(String repository, String snapshot, String path, List<String> fallbacks) {
+    public DumpRequest {
+      fallbacks = fallbacks == null ? List.of() : List.copyOf(fallbacks);
+    }
+  }
 
   @SuppressWarnings("try") // the read lease is held for the body's duration, never referenced
   public Dumped dump(DumpRequest req, OutputStream out) throws IOException {
@@ -123,33 +128,37 @@ public final class SnapshotService {
     String path = req.path();
     try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT); var held = repo.holdForReading()) {
       Snapshot s = repo.resolve(ref);
-      Node n = repo.findNode(s.treeId(), path);
-      if (n == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);
-      if (n.type() != NodeType.FILE) {
-        throw new CairnException(ErrorCode.USAGE, path + " in snapshot " + s.id().shortHex() + " is a " + n.type().label
-            + ", not a file; dump writes one file", Remedy.RESTORE_FOLDER);
-      }
-      long[] written = {0};
-      for (BlobId id : n.content()) {
-        long verified = written[0]; // every byte before this blob's was verified against its blob's id
-        try {
-          repo.readBlobStreaming(id, (pos, b, off, len) -> {
-            out.write(b, off, len);
-            written[0] += len;
-          });
-        } catch (CorruptObjectException | MissingObjectException e) {
-          out.flush();
-          throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex()
-              + " is damaged after byte " + verified + " of " + n.size() + " (the bytes before it were verified): "
-              + e.getMessage(), Remedy.CHECK_READ_DATA, e);
+      try (io.cairn.engine.repo.FallbackSource source = Fallbacks.of(ws, repo, req.repository(), s, req.fallbacks())) {
+        Node n = source.findNode(s.treeId(), path);
+        if (n == null) throw new CairnException(ErrorCode.NOT_FOUND, "snapshot " + s.id().shortHex() + " has no path " + path);
+        if (n.type() != NodeType.FILE) {
+          throw new CairnException(ErrorCode.USAGE, path + " in snapshot " + s.id().shortHex() + " is a " + n.type().label
+              + ", not a file; dump writes one file", Remedy.RESTORE_FOLDER);
         }
+        long[] written = {0};
+        for (BlobId id : n.content()) {
+          long verified = written[0]; // every byte before this blob's was verified against its blob's id
+          try {
+            var loc = source.find(id);
+            if (loc == null) throw new MissingObjectException("blob " + id + " (in no copy's index)");
+            source.readBlobStreaming(loc, (pos, b, off, len) -> {
+              out.write(b, off, len);
+              written[0] += len;
+            });
+          } catch (CorruptObjectException | MissingObjectException e) {
+            out.flush();
+            throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex()
+                + " is damaged after byte " + verified + " of " + n.size() + " (the bytes before it were verified): "
+                + e.getMessage(), Remedy.CHECK_READ_DATA, e);
+          }
+        }
+        out.flush();
+        if (written[0] != n.size()) {
+          throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex() + " decoded to "
+              + written[0] + " bytes, its size is " + n.size());
+        }
+        return new Dumped(s.id().toString(), path, written[0], source.served(), source.fallbacks());
       }
-      out.flush();
-      if (written[0] != n.size()) {
-        throw new CairnException(ErrorCode.DATA_DAMAGED, "file " + path + " of snapshot " + s.id().shortHex() + " decoded to "
-            + written[0] + " bytes, its size is " + n.size());
-      }
-      return new Dumped(s.id().toString(), path, written[0]);
     }
   }
 

@@ -22,11 +22,14 @@ import java.util.List;
  * @param outcome {@code passed} or {@code failed}
  * @param reason why it failed, in words (null when it passed)
  * @param bytes how many bytes were hydrated
+ * @param sources what each copy served when more than the first was needed (absent otherwise)
+ * @param fallbacks each blob one copy failed and which copy served it instead (absent when none)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecoveryRecord(int version, String run, String kind, String subject, String subjectKind, String groupPoint,
     List<PointUsed> points, String target, boolean sandbox, String host, Instant started, Instant finished, String outcome,
-    String reason, List<Phase> phases, List<CheckRun> checks, long bytes) {
+    String reason, List<Phase> phases, List<CheckRun> checks, long bytes, List<io.cairn.engine.repo.FallbackSource.Served> sources,
+    List<io.cairn.engine.repo.FallbackSource.Fallback> fallbacks) {
   public static final int VERSION = 1;
   public static final RecordKind<RecoveryRecord> RECORDS = new RecordKind<>("evidence/", 'E', RecoveryRecord.class);
   public static final String PASSED = "passed";
@@ -36,6 +39,16 @@ public record RecoveryRecord(int version, String run, String kind, String subjec
     points = points == null ? List.of() : List.copyOf(points);
     phases = phases == null ? List.of() : List.copyOf(phases);
     checks = checks == null ? List.of() : List.copyOf(checks);
+    sources = sources == null || sources.isEmpty() ? null : List.copyOf(sources);
+    fallbacks = fallbacks == null || fallbacks.isEmpty() ? null : List.copyOf(fallbacks);
+  }
+
+  /** The same record without the copies it read (the recoveries of issue 13 had none). */
+  public RecoveryRecord(int version, String run, String kind, String subject, String subjectKind, String groupPoint, List<PointUsed> points,
+      String target, boolean sandbox, String host, Instant started, Instant finished, String outcome, String reason, List<Phase> phases,
+      List<CheckRun> checks, long bytes) {
+    this(version, run, kind, subject, subjectKind, groupPoint, points, target, sandbox, host, started, finished, outcome, reason, phases,
+        checks, bytes, null, null);
   }
 
   /** A point the recovery read: the asset's snapshot, its time, and the repository it came from. */
