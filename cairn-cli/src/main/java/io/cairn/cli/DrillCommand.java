@@ -32,7 +32,8 @@ final class DrillCommand extends BaseCommand {
   @Override
   public Integer call() throws Exception {
     RecoverService.Outcome o = new RecoverService(workspace()).run(new RecoverService.Request(global.policy(), subject, Selection.pick(pick), false,
-        new Recoverer.Options("drill", true, null, false, keep, false, null, null), global.repoOrNull(), System.getenv(), null, sandboxDir, seed),
+        new Recoverer.Options("drill", true, null, false, keep, false, null, null), global.repoOrNull(), System.getenv(), null, sandboxDir, seed,
+        global.repoFlag()),
         listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     return RecoverCommand.render(this, o);
   }

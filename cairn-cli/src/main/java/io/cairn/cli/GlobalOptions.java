@@ -67,6 +67,11 @@ final class GlobalOptions {
     return r;
   }
 
+  /** The repository --repo names on the command line (not $CAIRN_REPO); null when the flag is not given. */
+  String repoFlag() {
+    return repo == null ? null : repoOrNull();
+  }
+
   /** The repository named on the command line or in $CAIRN_REPO; null when neither. */
   String repoOrNull() {
     String r = repo != null ? repo : System.getenv("CAIRN_REPO");

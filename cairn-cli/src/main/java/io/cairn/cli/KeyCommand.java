@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
     "Every slot wraps the same master key under its own password (Argon2id); any one opens the repository. The master"
         + " key is never stored unwrapped, and the last slot cannot be removed. New passwords come from"
         + " --new-password-file, $CAIRN_NEW_PASSWORD_FILE, $CAIRN_NEW_PASSWORD, or a prompt (asked twice)."},
-    subcommands = {KeyCommand.ListKeys.class, KeyCommand.Add.class, KeyCommand.Remove.class, KeyCommand.Passwd.class})
+    subcommands = {KeyCommand.ListKeys.class, KeyCommand.Add.class, KeyCommand.Remove.class, KeyCommand.Passwd.class, KeyCommand.Export.class})
 final class KeyCommand extends BaseCommand {
   @Override
   public Integer call() {
@@ -47,6 +47,29 @@ final class KeyCommand extends BaseCommand {
 
     char[] password() {
       return GlobalOptions.secret(file, "--new-password-file", "CAIRN_NEW_PASSWORD_FILE", "CAIRN_NEW_PASSWORD", "new password", true);
+    }
+  }
+
+  @Command(name = "export", description = {"Print the repository's recovery key, to keep apart from the passwords (printed, in a safe).",
+      "",
+      "The recovery key opens the repository without any password: use it wherever a password goes (a password file,"
+          + " CAIRN_PASSWORD, a policy reference), for example to recover from an isolated copy when every password is lost."
+          + " Whoever holds it can read everything in the repository; it cannot be revoked (a new repository and a copy into it can)."
+          + " Each repository has its own: a copy made with init --from-repo needs its own recovery key."})
+  static final class Export extends BaseCommand {
+    @picocli.CommandLine.Option(names = "--recovery", required = true, description = "The recovery key (the only thing export prints).")
+    boolean recovery;
+
+    @Override
+    public Integer call() throws Exception {
+      KeyService.Exported e = new KeyService(workspace()).exportRecovery(global.repo());
+      if (global.json) {
+        printJson(e);
+      } else {
+        out().println(e.recoveryKey());
+        err().println("cairn: this recovery key opens repository " + e.id() + " without a password: keep it apart from the data, offline");
+      }
+      return 0;
     }
   }
 

@@ -84,7 +84,7 @@ final class RecoverCommand extends BaseCommand {
     }
     RecoverService.Outcome o = new RecoverService(workspace()).run(new RecoverService.Request(global.policy(), subject, sel, dryRun,
         new Recoverer.Options("recover", box, targets, replace, keep, cutover, port, null), global.repoOrNull(), System.getenv(), null,
-        sandboxDir, null), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
+        sandboxDir, null, global.repoFlag()), listener((p, t0) -> String.format("%s, %s", bytes(p.bytesDone()), ProgressLine.rate(p.bytesDone(), t0))));
     return render(this, o);
   }
 

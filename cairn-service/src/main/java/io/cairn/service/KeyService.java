@@ -79,10 +79,23 @@ public final class KeyService {
       String old = repo.keySlot();
       // new slot first: a crash in between leaves both passwords working, never neither
       String id = repo.addKey(newPassword, params);
+      if (RECOVERY.equals(old)) return new Change(id, null); // opened by the recovery key: no slot to replace
       repo.removeKey(old);
       return new Change(id, old);
     } finally {
       Arrays.fill(newPassword, '\0');
+    }
+  }
+
+  private static final String RECOVERY = "recovery key";
+
+  /** A repository's recovery key, to be kept apart: it opens the repository without a password. */
+  public record Exported(String repository, String id, String recoveryKey) {}
+
+  /** The recovery key of a repository (see docs/operations.md, "Keys and passwords"). */
+  public Exported exportRecovery(String repository) throws IOException {
+    try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
+      return new Exported(repository, repo.config().id(), repo.recoveryKey());
     }
   }
 

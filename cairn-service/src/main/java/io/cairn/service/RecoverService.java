@@ -33,12 +33,20 @@ public final class RecoverService {
    * @param fallbackRepository where an asset's points are when the policy names no repository (the CLI's --repo)
    * @param sandboxRoot where sandboxes live (null: {@link Sandboxes#defaultRoot})
    * @param seed the random pick's seed (null: a random one)
+   * @param repository read the points from this repository (a copy: the isolated site of a ransomware
+   *     drill) instead of the one the policy keeps them in; null for the policy's
    */
   public record Request(Policy policy, String subject, Selection selection, boolean dryRun, Recoverer.Options options,
-      String fallbackRepository, Map<String, String> env, String host, Path sandboxRoot, Long seed) {
+      String fallbackRepository, Map<String, String> env, String host, Path sandboxRoot, Long seed, String repository) {
     public Request {
       env = env == null ? Map.of() : Map.copyOf(env);
       if (selection == null) selection = Selection.latest();
+    }
+
+    /** A request that reads the points where the policy keeps them. */
+    public Request(Policy policy, String subject, Selection selection, boolean dryRun, Recoverer.Options options, String fallbackRepository,
+        Map<String, String> env, String host, Path sandboxRoot, Long seed) {
+      this(policy, subject, selection, dryRun, options, fallbackRepository, env, host, sandboxRoot, seed, null);
     }
   }
 
@@ -62,7 +70,7 @@ public final class RecoverService {
     Sandboxes boxes = new Sandboxes(req.sandboxRoot() != null ? req.sandboxRoot() : Sandboxes.defaultRoot(req.env()));
     List<String> swept = boxes.sweep();
     for (String s : swept) listener.warning("removed sandbox " + s + ", left by a recovery that did not finish", null);
-    String location = location(p, req.subject(), req.fallbackRepository());
+    String location = req.repository() != null ? req.repository() : location(p, req.subject(), req.fallbackRepository());
     String repoName = repositoryName(p, location);
     Random random = req.seed() == null ? new Random() : new Random(req.seed());
     Recoverer rec = new Recoverer(p, ws.clock(), req.env(), ws.settings().workers(), req.host() == null ? Repository.hostname() : req.host(),

@@ -199,11 +199,17 @@ public final class FallbackSource implements BlobSource, Closeable {
         Source s = sources.get(i);
         try {
           List<Node> t = s.repo.readTree(id);
+          s.blobs.incrementAndGet();
           fallbacks.add(new Fallback(id.toString(), firstName, e.getMessage(), s.name));
           return t;
         } catch (CorruptObjectException | MissingObjectException | CairnException again) {
-          // next copy
+          fallbacks.add(new Fallback(id.toString(), s.name, again.getMessage(), null));
         }
+      }
+      fallbacks.add(new Fallback(id.toString(), firstName, e.getMessage(), null));
+      if (sources.size() > 1) {
+        throw new CorruptObjectException("tree " + id, e.getMessage() + "; no other copy (" + String.join(", ",
+            sources.stream().skip(1).map(x -> x.name).toList()) + ") has it intact", e);
       }
       throw e;
     }

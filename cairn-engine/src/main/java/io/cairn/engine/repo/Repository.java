@@ -163,24 +163,41 @@ public final class Repository implements Closeable, BlobSource {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", sealedConfig[6] & 0xff,
           Sealer.VERSION);
     }
-    KeySlots.Opened opened = new KeySlots(store).open(password);
-    MasterKey key = opened.key();
-    // the key derivation leaves tens of megabytes of garbage in the old generation
-    afterBulkGarbage.run();
+    MasterKey key;
+    String slot;
+    boolean recovery = io.cairn.engine.crypto.RecoveryKey.looksLike(password);
+    if (recovery) {
+      key = io.cairn.engine.crypto.RecoveryKey.parse(password).key();
+      slot = "recovery key";
+    } else {
+      KeySlots.Opened opened = new KeySlots(store).open(password);
+      key = opened.key();
+      slot = opened.slot();
+      // the key derivation leaves tens of megabytes of garbage in the old generation
+      afterBulkGarbage.run();
+    }
     Sealer s = new Sealer(key, RANDOM);
     byte[] plain;
     try {
       plain = s.open(CONFIG, 'C', sealedConfig);
     } catch (CorruptObjectException e) {
+      if (recovery) {
+        throw new CairnException(ErrorCode.WRONG_PASSWORD, "the recovery key does not open repository " + store.location()
+            + " (it is another repository's, or the config is damaged)");
+      }
       throw new CairnException(ErrorCode.DATA_DAMAGED, "the config of repository " + store.location() + " is damaged: "
           + e.getMessage(), e);
     }
     RepoConfig cfg = Json.MAPPER.readValue(plain, RepoConfig.class);
+    if (recovery && !io.cairn.engine.crypto.RecoveryKey.parse(password).repositoryId().equals(cfg.id())) {
+      throw new CairnException(ErrorCode.WRONG_PASSWORD, "the recovery key names repository "
+          + io.cairn.engine.crypto.RecoveryKey.parse(password).repositoryId() + ", not " + cfg.id() + " at " + store.location());
+    }
     if (cfg.version() != RepoConfig.VERSION) {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", cfg.version(), RepoConfig.VERSION);
     }
     Repository r = new Repository(store, cfg, key, clock);
-    r.keySlot = opened.slot();
+    r.keySlot = slot;
     r.afterBulkGarbage = afterBulkGarbage;
     return r;
   }
@@ -200,7 +217,12 @@ public final class Repository implements Closeable, BlobSource {
     new KeySlots(store).remove(id);
   }
 
-  /** The id of the key slot that opened this repository (null right after init). */
+  /** This repository's recovery key (see {@link io.cairn.engine.crypto.RecoveryKey}): opens it without a password. */
+  public String recoveryKey() {
+    return io.cairn.engine.crypto.RecoveryKey.format(config.id(), sealer.masterKey());
+  }
+
+  /** The id of the key slot that opened this repository ("recovery key" when that opened it; null right after init). */
   public String keySlot() {
     return keySlot;
   }
