@@ -40,7 +40,7 @@ public final class RestoreService {
    * failed and which copy served it instead (none: the file is damaged).
    */
   public record Outcome(String snapshot, String target, boolean dryRun, long files, long dirs, long others, long bytes,
-      long skippedComplete, Map<String, String> damaged, List<FallbackSource.Served> served, List<FallbackSource.Fallback> fallbacks,
+      long skippedComplete, Map<String, String> damaged, List<io.cairn.engine.evidence.Served> served, List<io.cairn.engine.evidence.Fallback> fallbacks,
       List<String> warnings, long durationMillis) {
     public boolean intact() {
       return damaged.isEmpty();

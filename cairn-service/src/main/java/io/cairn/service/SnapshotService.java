@@ -107,8 +107,8 @@ public final class SnapshotService {
   }
 
   /** What {@link #dump} wrote. */
-  public record Dumped(String snapshot, String path, long bytes, List<io.cairn.engine.repo.FallbackSource.Served> served,
-      List<io.cairn.engine.repo.FallbackSource.Fallback> fallbacks) {}
+  public record Dumped(String snapshot, String path, long bytes, List<io.cairn.engine.evidence.Served> served,
+      List<io.cairn.engine.evidence.Fallback> fallbacks) {}
 
   /**
    * Writes one file of a snapshot to {@code out}, every blob authenticated before its bytes are written

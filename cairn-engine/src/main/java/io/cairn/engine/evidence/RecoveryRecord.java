@@ -28,8 +28,8 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RecoveryRecord(int version, String run, String kind, String subject, String subjectKind, String groupPoint,
     List<PointUsed> points, String target, boolean sandbox, String host, Instant started, Instant finished, String outcome,
-    String reason, List<Phase> phases, List<CheckRun> checks, long bytes, List<io.cairn.engine.repo.FallbackSource.Served> sources,
-    List<io.cairn.engine.repo.FallbackSource.Fallback> fallbacks) {
+    String reason, List<Phase> phases, List<CheckRun> checks, long bytes, List<io.cairn.engine.evidence.Served> sources,
+    List<io.cairn.engine.evidence.Fallback> fallbacks) {
   public static final int VERSION = 1;
   public static final RecordKind<RecoveryRecord> RECORDS = new RecordKind<>("evidence/", 'E', RecoveryRecord.class);
   public static final String PASSED = "passed";

@@ -4,6 +4,8 @@ import io.cairn.engine.BlobId;
 import io.cairn.engine.CairnException;
 import io.cairn.engine.CorruptObjectException;
 import io.cairn.engine.MissingObjectException;
+import io.cairn.engine.evidence.Fallback;
+import io.cairn.engine.evidence.Served;
 import io.cairn.engine.index.MemIndex;
 import io.cairn.engine.tree.Node;
 import java.io.Closeable;
@@ -38,11 +40,6 @@ public final class FallbackSource implements BlobSource, Closeable {
     Repository open() throws IOException;
   }
 
-  /** What one copy served: blobs and their plaintext bytes. */
-  public record Served(String repository, long blobs, long bytes) {}
-
-  /** A blob that one copy failed and another served (or none: {@code servedBy} null). */
-  public record Fallback(String blob, String failedIn, String error, String servedBy) {}
 
   private final String firstName;
   private final List<Source> sources = new CopyOnWriteArrayList<>();
