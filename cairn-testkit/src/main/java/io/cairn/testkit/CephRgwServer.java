@@ -29,6 +29,7 @@ public final class CephRgwServer implements AutoCloseable {
 
   private final Path dir;
   private final int port;
+  private long memstoreBytes = 2L << 30;
   private final List<Process> daemons = new ArrayList<>();
 
   private CephRgwServer(Path dir, int port) {
@@ -45,6 +46,11 @@ public final class CephRgwServer implements AutoCloseable {
   }
 
   public static CephRgwServer start() throws IOException, InterruptedException {
+    return start(2L << 30);
+  }
+
+  /** A cluster whose memstore OSD holds up to {@code memstoreBytes} (the benchmarks hold two repositories of the data set). */
+  public static CephRgwServer start(long memstoreBytes) throws IOException, InterruptedException {
     String why = unavailableReason();
     if (why != null) throw new IllegalStateException(why);
     Path dir = Files.createTempDirectory("cairn-ceph-");
@@ -53,6 +59,7 @@ public final class CephRgwServer implements AutoCloseable {
     int port = freePort();
     int monPort = freePort();
     CephRgwServer c = new CephRgwServer(dir, port);
+    c.memstoreBytes = memstoreBytes;
     try {
       c.boot(monPort);
       return c;
@@ -86,7 +93,7 @@ public final class CephRgwServer implements AutoCloseable {
         mon warn on pool no redundancy = false
         osd crush chooseleaf type = 0
         osd objectstore = memstore
-        memstore device bytes = 2147483648
+        memstore device bytes = %d
         run dir = %s/run
         admin socket = %s/run/$name.asok
         log file = %s/log/$name.log
@@ -97,7 +104,7 @@ public final class CephRgwServer implements AutoCloseable {
         [client.rgw.a]
         rgw frontends = beast endpoint=127.0.0.1:%d
         rgw data = %s/rgw
-        """.formatted(fsid, monPort, dir, dir, dir, dir, dir, dir, dir, port, dir));
+        """.formatted(fsid, monPort, memstoreBytes, dir, dir, dir, dir, dir, dir, dir, port, dir));
     String conf = dir.resolve("ceph.conf").toString();
     run(List.of("monmaptool", "--create", "--fsid", fsid, "--addv", "a", "[v2:127.0.0.1:" + monPort + "]", dir.resolve("monmap").toString()), 60);
     run(List.of("ceph-mon", "-c", conf, "--mkfs", "-i", "a", "--monmap", dir.resolve("monmap").toString()), 60);
