@@ -14,7 +14,15 @@ public final class S3Server {
 
   public static void main(String[] args) throws Exception {
     long gib = args.length > 0 ? Long.parseLong(args[0]) : 8;
-    try (CephRgwServer s = CephRgwServer.start(gib << 30)) {
+    CephRgwServer server = CephRgwServer.start(gib << 30);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        server.close(); // SIGTERM too: never leave the cluster's daemons behind
+      } catch (java.io.IOException ignored) {
+        // exiting
+      }
+    }));
+    try (CephRgwServer s = server) {
       System.out.println("ENDPOINT=" + s.endpoint());
       s.env().forEach((k, v) -> System.out.println(k + "=" + v));
       System.out.flush();

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Stores blobs: dedup against the index and against blobs in flight, compress, encrypt into the
- * open pack of the blob's type, and hand full packs to one uploader thread.
+ * open pack of the blob's type, and hand full packs to the uploader threads (one for a local store,
+ * {@value #REMOTE_UPLOADS} for a remote one).
  *
  * <p>Durability protocol: a pack is stored (atomically) first; only then are its blobs added to
  * the in-memory index and to the next index object; index objects are written every
@@ -83,9 +84,11 @@ public final class BlobWriter implements AutoCloseable {
   private final Map<BlobType, PackWriter> open = new EnumMap<>(BlobType.class);
   /** Every pack not yet committed, wherever it is (open, sealed, queued): discarded on close. */
   private final Set<PackWriter> live = ConcurrentHashMap.newKeySet();
-  private final BlockingQueue<PackWriter> uploads = new ArrayBlockingQueue<>(4);
+  private final BlockingQueue<PackWriter> uploads;
   private final Map<BlobId, List<PackEntry>> unindexed = new LinkedHashMap<>();
-  private final Thread uploader;
+  /** One uploader for a local store (the disk is the limit); several for a remote one, whose uploads are round trips. */
+  private final List<Thread> uploaders = new ArrayList<>();
+  static final int REMOTE_UPLOADS = 4;
   private volatile Throwable failure;
   private boolean closed; // guarded by open
   private int pendingUploads;
@@ -104,7 +107,9 @@ public final class BlobWriter implements AutoCloseable {
     this.repo = repo;
     this.index = index;
     this.level = repo.config().compressionLevel();
-    this.uploader = Thread.ofPlatform().name("cairn-uploader").daemon().start(this::uploadLoop);
+    int n = repo.store().capabilities().contains(io.cairn.engine.store.ObjectStore.Capability.REMOTE) ? REMOTE_UPLOADS : 1;
+    this.uploads = new ArrayBlockingQueue<>(Math.max(4, n));
+    for (int i = 0; i < n; i++) uploaders.add(Thread.ofPlatform().name("cairn-uploader-" + i).daemon().start(this::uploadLoop));
   }
 
   /** True when the blob is already stored or being stored. */
@@ -320,9 +325,9 @@ public final class BlobWriter implements AutoCloseable {
   /** Stops the uploader and discards packs never committed (after a failure). */
   @Override
   public void close() {
-    uploader.interrupt();
+    for (Thread u : uploaders) u.interrupt();
     try {
-      uploader.join(10_000);
+      for (Thread u : uploaders) u.join(10_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }

@@ -83,6 +83,11 @@ public final class Repository implements Closeable, BlobSource {
   };
   private final Pool<BlobReader> readers = new Pool<>(() -> new BlobReader(this), BlobReader::dispose, Pool.defaultKeep());
 
+  /** Whole packs of a remote store, kept for the blob reads that follow (null for a local store). */
+  private final PackWindows windows;
+  /** The byte budget of {@link #windows}: eight packs of the default size. */
+  static final long WINDOW_BUDGET = 128L << 20;
+
   private String keySlot;
   private Runnable afterBulkGarbage = NO_COLLECTION;
 
@@ -92,6 +97,14 @@ public final class Repository implements Closeable, BlobSource {
     this.sealer = new Sealer(key, RANDOM);
     this.chunker = new FastCdc(config.chunker(), key.chunkerSeed());
     this.clock = clock;
+    this.windows = store.capabilities().contains(ObjectStore.Capability.REMOTE)
+        ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize())) : null;
+  }
+
+  /** Reads part of a pack: from the store, or for a remote store from the whole pack fetched once. */
+  int readPack(BlobId pack, long offset, byte[] dst, int dstOff, int len) throws IOException {
+    if (windows == null) return store.read(packKey(pack), offset, dst, dstOff, len);
+    return windows.read(pack, offset, dst, dstOff, len);
   }
 
   /** Creates a repository in an empty location. */
@@ -283,6 +296,7 @@ public final class Repository implements Closeable, BlobSource {
   public synchronized void forgetIndex() {
     index = null;
     hidden = null;
+    if (windows != null) windows.clear();
   }
 
   private MemIndex loadIndex() throws IOException {

@@ -102,6 +102,17 @@ public interface ObjectStore extends Closeable {
 
   Optional<ObjectInfo> stat(String key) throws IOException;
 
+  /** What a store can do beyond the contract above. */
+  enum Capability {
+    /** Every request is a network round trip: readers fetch whole packs, writers keep several uploads in flight. */
+    REMOTE
+  }
+
+  /** This store's capabilities; none by default (a local folder). */
+  default java.util.Set<Capability> capabilities() {
+    return java.util.Set.of();
+  }
+
   @Override
   default void close() throws IOException {}
 }

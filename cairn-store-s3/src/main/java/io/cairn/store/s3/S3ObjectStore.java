@@ -132,6 +132,11 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public java.util.Set<Capability> capabilities() {
+    return java.util.Set.of(Capability.REMOTE);
+  }
+
+  @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     List<ObjectInfo> out = new ArrayList<>();
     ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(where.bucket()).prefix(where.key(prefix)).build();
