@@ -47,12 +47,18 @@ public final class RestoreService {
     }
   }
 
+  /** Restore workers for a repository in a remote store (unless the request says). */
+  static final int REMOTE_THREADS = 8;
+
   public Outcome run(Request req, Listener listener) throws IOException {
     Timer timer = new Timer(listener);
     try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT)) {
       timer.phase("open");
       Snapshot s = repo.resolve(req.snapshot());
       int threads = req.threads() > 0 ? req.threads() : ws.settings().threads();
+      if (req.threads() <= 0 && repo.store().capabilities().contains(io.cairn.engine.store.ObjectStore.Capability.REMOTE)) {
+        threads = REMOTE_THREADS; // a worker waiting for a pack from the network leaves its core to the others
+      }
       Progress progress = new Progress();
       FallbackSource source = Fallbacks.of(ws, repo, req.repository(), s, req.fallbacks());
       Restorer r = new Restorer(source, new RestoreOptions(req.target(), req.includes(), req.excludes(), req.dryRun(),

@@ -76,8 +76,14 @@ public final class Copier {
     this.src = src;
     this.dst = dst;
     this.sameIds = src.sharesIdsWith(dst);
-    this.threads = threads;
+    // each transfer with a remote store is mostly waiting for a round trip: more of them at once
+    boolean remote = src.store().capabilities().contains(io.cairn.engine.store.ObjectStore.Capability.REMOTE)
+        || dst.store().capabilities().contains(io.cairn.engine.store.ObjectStore.Capability.REMOTE);
+    this.threads = remote ? Math.max(threads, REMOTE_THREADS) : threads;
   }
+
+  /** Transfers in flight at once when either repository is remote. */
+  static final int REMOTE_THREADS = 8;
 
   /** Whether the two repositories share their blob-id key (see {@link Repository#initSharingIds}). */
   public boolean sameIds() {
@@ -209,10 +215,20 @@ public final class Copier {
       }
       written.add(id);
       submit(() -> {
-        byte[] plain = readSource(id);
-        writer.store(type, id, plain, 0, plain.length);
+        // the payload as stored (authenticated, still compressed): no decompressing, hashing and compressing again
+        MemIndex.Location loc = src.find(id);
+        if (loc == null) throw new CairnException(ErrorCode.DATA_DAMAGED, "blob " + id + " is not in the index of "
+            + src.store().location() + "; nothing was recorded as copied");
+        byte[] payload;
+        try (var r = src.reader()) {
+          payload = r.readPayload(loc);
+        } catch (CorruptObjectException | MissingObjectException e) {
+          throw new CairnException(ErrorCode.DATA_DAMAGED, "blob " + id + " cannot be read from " + src.store().location() + ": "
+              + e.getMessage() + "; nothing was recorded as copied", e);
+        }
+        writer.storePayload(type, id, loc.entry().compression(), payload, 0, payload.length, loc.entry().rawLength());
         blobsWritten.incrementAndGet();
-        bytesWritten.addAndGet(plain.length);
+        bytesWritten.addAndGet(loc.entry().rawLength());
         return id;
       });
     }

@@ -150,6 +150,24 @@ public final class BlobWriter implements AutoCloseable {
   }
 
   /**
+   * Stores a blob already compressed as {@code c} says ({@code payload[off, off+plen)}, {@code rawLength}
+   * bytes when decompressed) unless already known: a copy from a repository that shares blob ids,
+   * which read the payload authenticated. Returns true when this call added it.
+   */
+  public boolean storePayload(BlobType type, BlobId id, Compression c, byte[] payload, int off, int plen, int rawLength)
+      throws IOException {
+    checkFailure();
+    if (index.contains(id) || !inFlight.add(id)) return false;
+    Scratch sc = scratches.take();
+    try {
+      append(type, id, c, payload, off, plen, rawLength, sc.buffer(plen + Sealer.BLOB_OVERHEAD));
+      return true;
+    } finally {
+      scratches.give(sc);
+    }
+  }
+
+  /**
    * Stores {@code len} zero bytes under {@code id} unless already known, compressed from a small
    * buffer in a stream: a long run of zeros (a sparse file's hole) costs no buffer of its size.
    */
