@@ -42,10 +42,27 @@ final class InitCommand extends BaseCommand {
       + " its reference in the policy, else $CAIRN_FROM_PASSWORD_FILE, else $CAIRN_FROM_PASSWORD, else a prompt on a terminal).")
   java.nio.file.Path fromPasswordFile;
 
+  @Option(names = "--immutable", paramLabel = "MODE", description = "Make the repository immutable: every object but the key"
+      + " slots, leases, garbage plans and pins is written with an S3 object lock of MODE (compliance: nobody can lift it;"
+      + " governance: users with the bypass permission can). Needs a bucket made with object lock.")
+  String immutable;
+
+  @Option(names = "--lock", paramLabel = "DURATION", description = "With --immutable: how long each object is locked from its"
+      + " writing (default: ${DEFAULT-VALUE}); 'cairn run --due' extends the locks of the points retention keeps.", defaultValue = "30d")
+  String lock;
+
   @Override
   public Integer call() throws Exception {
+    java.time.Duration d = null;
+    if (immutable != null) {
+      try {
+        d = io.cairn.policy.Durations.parse(lock);
+      } catch (RuntimeException e) {
+        throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, "--lock takes a duration like 30d or 12h, not '" + lock + "'");
+      }
+    }
     InitService.Request req = new InitService.Request(global.repo(), chunkMin, chunkAvg, chunkMax, packSize, level,
-        new KeyService.Kdf(kdfMemory, kdfIterations));
+        new KeyService.Kdf(kdfMemory, kdfIterations), immutable, d);
     InitService.Outcome r;
     if (fromRepo != null) {
       String from = global.otherRepository(fromRepo);

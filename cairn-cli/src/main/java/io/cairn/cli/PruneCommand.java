@@ -48,6 +48,8 @@ final class PruneCommand extends BaseCommand {
           verb, bytes(r.bytesFreed()));
       if (!dryRun) {
         if (r.packsKept() > 0) say("kept %d pack(s) a backup came to need meanwhile", r.packsKept());
+        if (r.packsLocked() > 0) say("left %d pack(s) whose object lock has not run out (the first runs out %s); prune again after that",
+            r.packsLocked(), r.lockedUntil());
         if (r.plansPending() > 0) {
           say("%d garbage plan(s) still wait for running backups; the next prune deletes their packs", r.plansPending());
         }

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 final class PolicyReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> TOP = Set.of("repositories", "classes", "assets", "groups");
-  private static final Set<String> REPO = Set.of("location", "password", "role");
+  private static final Set<String> REPO = Set.of("location", "password", "role", "append-only");
   private static final Set<String> CLASS = Set.of("rpo", "rto", "retention", "consistency", "verify", "drill", "prune", "copies");
   private static final Set<String> ASSET = Set.of("class", "source", "repository", "rpo", "rto", "retention", "consistency", "verify",
       "drill", "copies", "hooks", "checks", "tags");
@@ -126,7 +126,8 @@ final class PolicyReader {
         f.problem("role", "role of repository '" + name + "' must be primary, copy or archive, not '" + role + "'");
       }
     }
-    return new RepositoryEntry(name, location, pw, r, m.where());
+    Boolean appendOnly = f.bool("append-only");
+    return new RepositoryEntry(name, location, pw, r, m.where(), appendOnly != null && appendOnly);
   }
 
   private SecretRef secret(Fields f, String key, boolean required) {

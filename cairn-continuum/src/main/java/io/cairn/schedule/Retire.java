@@ -51,8 +51,8 @@ public final class Retire {
     List<String> gone = new ArrayList<>();
     int kept = 0;
     for (Decision d : ds) {
-      if (d.keep()) {
-        kept++;
+      if (d.keep() || repo.lockedUntil(Snapshot.RECORDS.prefix() + d.snapshot().id()) != null) {
+        kept++; // kept by retention, or by its object lock (an immutable repository) until it runs out
       } else {
         if (!dryRun) repo.forgetSnapshot(d.snapshot().id());
         gone.add(d.snapshot().id().toString());
@@ -155,6 +155,9 @@ public final class Retire {
   }
 
   private static void drop(Repository repo, Unit u, boolean dryRun, List<String> gone) throws IOException {
+    // an immutable repository's group point goes whole or not at all: not while any part is locked
+    for (String m : u.members()) if (m != null && repo.lockedUntil(Snapshot.RECORDS.prefix() + m) != null) return;
+    if (u.manifest() != null && repo.lockedUntil(GroupPoint.RECORDS.prefix() + u.manifest().name()) != null) return;
     // members first, the manifest last: a run killed between them leaves a manifest whose members are
     // gone (dropped again next time), never members counted as a point no manifest lists
     for (String m : u.members()) {
@@ -168,7 +171,8 @@ public final class Retire {
       gone.add(m);
     }
     if (u.manifest() != null) {
-      if (!dryRun) repo.records(GroupPoint.RECORDS).delete(u.manifest().name());
+      if (!dryRun && repo.immutable()) repo.store().purge(List.of(GroupPoint.RECORDS.prefix() + u.manifest().name()));
+      else if (!dryRun) repo.records(GroupPoint.RECORDS).delete(u.manifest().name());
       gone.add("group point " + u.manifest().name());
     }
   }

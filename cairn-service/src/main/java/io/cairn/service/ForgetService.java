@@ -73,6 +73,7 @@ public final class ForgetService {
 
   public Outcome run(Request req, Listener listener) throws IOException {
     Timer timer = new Timer(listener);
+    if (!req.dryRun()) ws.requireDeleteRights(req.repository(), "forget");
     try (Repository repo = ws.open(req.repository(), req.prune() ? Workspace.Use.BOTH : Workspace.Use.PLAIN)) {
       timer.phase("open");
       Instant now = ws.clock().instant();
@@ -88,6 +89,11 @@ public final class ForgetService {
             throw new CairnException(ErrorCode.CONFLICT, "snapshot " + s.id().shortHex() + " is pinned"
                 + (p.until() == null ? "" : " until " + p.until()), Remedy.UNPIN);
           }
+          Instant until = repo.lockedUntil(Snapshot.RECORDS.prefix() + s.id());
+          if (until != null) {
+            throw new CairnException(ErrorCode.LOCKED, "snapshot " + s.id().shortHex() + " is locked until " + until
+                + " (the repository is immutable); it can be forgotten after that");
+          }
           remove.add(s);
           rows.add(row(null, s, false, List.of()));
         }
@@ -100,6 +106,11 @@ public final class ForgetService {
           String key = g.getKey().toString();
           groups.add(new Group(key, ds.stream().filter(Decision::keep).count(), ds.stream().filter(d -> !d.keep()).count()));
           for (Decision d : ds) {
+            Instant until = d.keep() ? null : repo.lockedUntil(Snapshot.RECORDS.prefix() + d.snapshot().id());
+            if (until != null) { // retention would let it go; its object lock does not yet
+              rows.add(row(key, d.snapshot(), true, List.of("locked until " + until)));
+              continue;
+            }
             rows.add(row(key, d.snapshot(), d.keep(), d.reasons()));
             if (!d.keep()) remove.add(d.snapshot());
           }

@@ -25,8 +25,31 @@ public final class InitService {
   /** The zstd level a repository gets unless told otherwise. */
   public static final int DEFAULT_COMPRESSION_LEVEL = RepoConfig.DEFAULT_COMPRESSION_LEVEL;
 
+  /**
+   * @param immutableMode {@code compliance} or {@code governance}: lock every object (see {@link RepoConfig.Immutability});
+   *     null for an ordinary repository
+   * @param lock how long each object is locked from its writing (with {@code immutableMode}; null: 30 days)
+   */
   public record Request(String repository, int chunkMin, int chunkAvg, int chunkMax, int packSize, int compressionLevel,
-      KeyService.Kdf kdf) {
+      KeyService.Kdf kdf, String immutableMode, java.time.Duration lock) {
+    public Request(String repository, int chunkMin, int chunkAvg, int chunkMax, int packSize, int compressionLevel, KeyService.Kdf kdf) {
+      this(repository, chunkMin, chunkAvg, chunkMax, packSize, compressionLevel, kdf, null, null);
+    }
+
+    /** The immutability asked for, or null; USAGE for a mode or lock that is not one. */
+    public RepoConfig.Immutability immutable() {
+      if (immutableMode == null) return null;
+      io.cairn.engine.store.ObjectStore.Lock.Mode mode;
+      try {
+        mode = io.cairn.engine.store.ObjectStore.Lock.Mode.valueOf(immutableMode.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new CairnException(ErrorCode.USAGE, "the lock mode of an immutable repository is compliance or governance, not '" + immutableMode + "'");
+      }
+      java.time.Duration d = lock == null ? java.time.Duration.ofDays(30) : lock;
+      if (d.toSeconds() < 1) throw new CairnException(ErrorCode.USAGE, "the lock period must be at least a second");
+      return new RepoConfig.Immutability(mode, d.toSeconds());
+    }
+
     /** The defaults that suit most data: chunks of 512 KiB to 8 MiB (1 MiB on average), packs of 16 MiB. */
     public static Request defaults(String repository, KeyService.Kdf kdf) {
       return new Request(repository, 512 << 10, 1 << 20, 8 << 20, 16 << 20, DEFAULT_COMPRESSION_LEVEL, kdf);
@@ -48,7 +71,7 @@ public final class InitService {
    */
   public Outcome run(Request req, Supplier<char[]> password) throws IOException {
     return create(req, password, (store, pw, cp, kdf) -> Repository.init(store, pw, cp, req.packSize(), req.compressionLevel(), kdf,
-        ws.clock()), null);
+        ws.clock(), req.immutable()), null);
   }
 
   /**
@@ -63,13 +86,14 @@ public final class InitService {
     }
     try (Repository source = ws.open(from, Workspace.Use.PLAIN)) {
       Request same = new Request(req.repository(), source.config().chunker().min(), source.config().chunker().avg(),
-          source.config().chunker().max(), source.config().packSize(), source.config().compressionLevel(), req.kdf());
-      return create(same, password, (store, pw, cp, kdf) -> Repository.initSharingIds(store, pw, source, kdf, ws.clock()),
-          source.config().id());
+          source.config().chunker().max(), source.config().packSize(), source.config().compressionLevel(), req.kdf(), req.immutableMode(), req.lock());
+      return create(same, password, (store, pw, cp, kdf) -> Repository.initSharingIds(store, pw, source, kdf, ws.clock(),
+          req.immutable()), source.config().id());
     }
   }
 
   private Outcome create(Request req, Supplier<char[]> password, Maker maker, String sharesWith) throws IOException {
+    req.immutable(); // a bad lock mode fails before anything is asked or made
     ChunkerParams cp;
     KeyFile.KdfParams kdf;
     try {
@@ -80,6 +104,10 @@ public final class InitService {
       throw new CairnException(ErrorCode.USAGE, e.getMessage());
     }
     boolean local = ws.stores().isLocal(req.repository());
+    if (local && req.immutable() != null) {
+      throw new CairnException(ErrorCode.USAGE, "a folder cannot hold an immutable repository: nothing stops whoever may write it from"
+          + " deleting it; use an S3 bucket made with object lock (see docs/operations.md, Immutable repositories)");
+    }
     Path p = local ? ws.stores().localPath(req.repository()) : null;
     if (local && Files.exists(p) && !Files.isDirectory(p)) {
       throw new CairnException(ErrorCode.CONFLICT, p.toAbsolutePath() + " exists and is not a folder");

@@ -53,7 +53,10 @@ public final class PolicyService {
 
   /** The workspace with the policy's repository passwords before its own: where the policy's use cases open repositories. */
   public static Workspace within(Workspace ws, Policy p, Map<String, String> env) {
-    return ws.withSecrets(secrets(p, env, ws.secrets()));
+    java.util.Set<String> appendOnly = new java.util.HashSet<>();
+    for (RepositoryEntry r : p.repositories().values()) if (r.appendOnly()) appendOnly.add(r.location());
+    Workspace w = ws.withSecrets(secrets(p, env, ws.secrets()));
+    return appendOnly.isEmpty() ? w : w.withAppendOnly(appendOnly::contains);
   }
 
   /**

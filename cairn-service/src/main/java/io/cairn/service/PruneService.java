@@ -32,6 +32,7 @@ public final class PruneService {
   public record Outcome(Pruner.Report report, long durationMillis) {}
 
   public Outcome run(Request req, Listener listener) throws IOException {
+    if (!req.dryRun()) ws.requireDeleteRights(req.repository(), "prune");
     Timer timer = new Timer(listener);
     try (Repository repo = ws.open(req.repository(), Workspace.Use.BOTH)) {
       timer.phase("open");

@@ -127,9 +127,12 @@ public final class RunService {
         ? new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()), Listener.NONE).copies()
         : plan.copies();
     copies(w, p, owed, req, actions, listener);
+    locks(w, p, req, at, actions);
     for (Planner.Repo r : plan.repositories()) {
       String location = PlanService.location(p, r.name());
-      if (r.pruneDue()) {
+      if (r.pruneDue() && w.appendOnly(location)) {
+        actions.add(new Action("prune", r.name(), true, "left to the privileged credentials (append-only here)", null, 0));
+      } else if (r.pruneDue()) {
         if (req.dryRun()) {
           actions.add(new Action("prune", r.name(), true, "would prune (last: " + (r.lastPruned() == null ? "never" : r.lastPruned()) + ")", null, 0));
         } else {
@@ -204,9 +207,49 @@ public final class RunService {
     }
   }
 
+  /**
+   * Extends the object locks of each immutable repository of the policy, after retention: the points
+   * still kept stay locked a full lock period ahead. At most every quarter of the lock period per
+   * repository (a maintenance record of kind {@code lock} says when it last ran).
+   */
+  private void locks(Workspace w, Policy p, Request req, Instant at, List<Action> actions) {
+    for (var e : p.repositories().values()) {
+      long t0 = System.nanoTime();
+      Repository opened;
+      try {
+        opened = w.open(e.location(), Workspace.Use.PLAIN);
+      } catch (IOException | RuntimeException ex) {
+        continue; // not there (yet), or not reachable: the captures, copies and checks that need it say so
+      }
+      try (Repository repo = opened) {
+        if (!repo.immutable()) continue;
+        Instant last = null;
+        for (var r : repo.records(MaintenanceRecord.RECORDS).list(io.cairn.engine.repo.RecordStore.SKIP)) {
+          if (r.value().kind().equals("lock") && r.value().ok() && (last == null || r.value().time().isAfter(last))) last = r.value().time();
+        }
+        Duration every = repo.config().immutable().period().dividedBy(4);
+        if (last != null && last.plus(every).isAfter(at)) continue;
+        if (req.dryRun()) {
+          actions.add(new Action("lock", e.name(), true, "would extend the object locks of the points retention keeps", null, 0));
+          continue;
+        }
+        io.cairn.engine.gc.LockExtender.Result r = io.cairn.engine.gc.LockExtender.extend(repo);
+        String detail = "extended " + r.extended() + " of " + r.objects() + " object locks to " + r.until();
+        repo.records(MaintenanceRecord.RECORDS).putContentAddressed(new MaintenanceRecord(MaintenanceRecord.VERSION, "lock",
+            ws.clock().instant(), Repository.hostname(), true, detail));
+        actions.add(new Action("lock", e.name(), true, detail, null, millis(t0)));
+      } catch (IOException | RuntimeException ex) {
+        actions.add(failed("lock", e.name(), ex, t0));
+      }
+    }
+  }
+
   private Action retention(Workspace w, Policy p, Planner.Target t, Request req, Listener listener) {
     long t0 = System.nanoTime();
     String location = PlanService.location(p, t.repository());
+    if (w.appendOnly(location)) {
+      return new Action("retention", t.name(), true, "left to the privileged credentials (" + t.repository() + " is append-only here)", null, 0);
+    }
     try (Repository repo = w.open(location, Workspace.Use.PLAIN)) {
       Retire.Result r = t.kind().equals("group")
           ? Retire.group(repo, t.name(), p.effectiveGroup(t.name()).retention().value(), ZoneId.systemDefault(), ws.clock(), false)

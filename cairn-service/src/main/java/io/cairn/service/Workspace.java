@@ -24,6 +24,8 @@ public final class Workspace implements AutoCloseable {
   private final StoreFactory stores;
   private final Runnable afterBulkGarbage;
   private final Workspace parent;
+  /** Locations whose credentials here may add but not delete (see {@link #appendOnly}). */
+  private java.util.function.Predicate<String> appendOnly = l -> false;
   private Catalog catalog; // guarded by this
   private boolean closed; // guarded by this
 
@@ -126,6 +128,29 @@ public final class Workspace implements AutoCloseable {
    */
   public Workspace withSecrets(Secrets first) {
     return new Workspace(settings, clock, first, stores, afterBulkGarbage, this);
+  }
+
+  /**
+   * Whether this workspace's credentials for a location may only add (a bucket policy or a user
+   * without delete rights): forget and prune then refuse before they try, naming what they need.
+   */
+  public boolean appendOnly(String location) {
+    return appendOnly.test(location) || parent != null && parent.appendOnly(location);
+  }
+
+  /** This workspace, with {@code locations} (also) append-only; it shares this one's catalog. */
+  public Workspace withAppendOnly(java.util.function.Predicate<String> locations) {
+    Workspace w = new Workspace(settings, clock, secrets, stores, afterBulkGarbage, this);
+    w.appendOnly = locations;
+    return w;
+  }
+
+  /** Fails, naming the use case, when the credentials for {@code location} may not delete. */
+  void requireDeleteRights(String location, String what) {
+    if (appendOnly(location)) {
+      throw new CairnException(ErrorCode.LOCKED, what + " is refused: the credentials for " + location + " are append-only here (they"
+          + " may add points, copy and check, not delete); run it where the privileged credentials are");
+    }
   }
 
   /** Closes the catalog (its connection pool), if it was opened. */

@@ -127,6 +127,18 @@ public final class CephRgwServer implements AutoCloseable {
         "--secret=" + SECRET), 60);
   }
 
+  /**
+   * Adds another S3 user (for tests of what a user with fewer rights can do: a bucket policy of the
+   * bucket's owner then says what); returns its credentials as environment variables.
+   */
+  public Map<String, String> addUser(String uid) throws IOException, InterruptedException {
+    String access = uid + "-access";
+    String secret = uid + "-secret";
+    run(List.of("radosgw-admin", "-c", dir.resolve("ceph.conf").toString(), "user", "create", "--uid=" + uid, "--display-name=" + uid,
+        "--access-key=" + access, "--secret=" + secret), 60);
+    return Map.of("AWS_ACCESS_KEY_ID", access, "AWS_SECRET_ACCESS_KEY", secret);
+  }
+
   private boolean answers() {
     try {
       HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();

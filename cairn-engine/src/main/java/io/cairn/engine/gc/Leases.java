@@ -208,7 +208,12 @@ public final class Leases {
           Thread.currentThread().interrupt();
         }
       }
-      repo.store().delete(PREFIX + lease.id());
+      try {
+        repo.store().delete(PREFIX + lease.id());
+      } catch (IOException e) {
+        // credentials that may not delete (append-only), or the store went away: the lease runs out by
+        // its time to live, and only a prune waits for it meanwhile; what it protected is committed
+      }
     }
   }
 }

@@ -55,7 +55,7 @@ public final class Pruner {
   /** What prune did or, with a dry run, would do. */
   public record Report(int snapshots, long blobsUsed, int packsTotal, long bytesTotal, int packsDeleted, int packsRepacked,
       int orphansDeleted, long bytesFreed, long blobsRepacked, long bytesRepacked, int indexObjectsWritten,
-      int indexObjectsDeleted, int plansSwept, int plansPending, int packsKept, boolean dryRun) {}
+      int indexObjectsDeleted, int plansSwept, int plansPending, int packsKept, boolean dryRun, int packsLocked, Instant lockedUntil) {}
 
   private final Repository repo;
   private final double maxUnused;
@@ -76,7 +76,9 @@ public final class Pruner {
     this.ttl = leaseTtl;
   }
 
-  private int packsDeleted, packsRepacked, orphansDeleted, indexWritten, indexDeleted, plansSwept, packsKept;
+  private int packsDeleted, packsRepacked, orphansDeleted, indexWritten, indexDeleted, plansSwept, packsKept, packsLocked;
+  /** The earliest time a pack this prune left because of its lock can go. */
+  private Instant lockedUntil;
   private long bytesFreed, blobsRepacked, bytesRepacked;
 
   public Report run() throws IOException {
@@ -105,7 +107,8 @@ public final class Pruner {
       }
       int pending = dryRun ? 0 : repo.garbagePlans().size();
       return new Report(r.snapshots, r.blobsUsed, r.packsTotal, r.bytesTotal, packsDeleted, packsRepacked, orphansDeleted,
-          bytesFreed, blobsRepacked, bytesRepacked, indexWritten, indexDeleted, plansSwept, pending, packsKept, dryRun);
+          bytesFreed, blobsRepacked, bytesRepacked, indexWritten, indexDeleted, plansSwept, pending, packsKept, dryRun, packsLocked,
+          lockedUntil);
     }
   }
 
@@ -189,7 +192,19 @@ public final class Pruner {
     boolean alone = leases.live().stream().allMatch(l -> l.id().equals(lease.lease().id()));
     if (alone) for (BlobId p : packSizes.keySet()) if (!known.contains(p)) orphans.add(p);
 
-    Report summary = new Report(snaps.size(), used.size(), packSizes.size(), bytesTotal, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, dryRun);
+    if (repo.immutable()) {
+      // a locked pack cannot go before its time: neither deleted nor repacked (repacking would free nothing)
+      for (List<BlobId> l : List.of(delete, repack, orphans)) {
+        for (java.util.Iterator<BlobId> it = l.iterator(); it.hasNext(); ) {
+          Instant until = repo.lockedUntil(Repository.packKey(it.next()));
+          if (until == null) continue;
+          it.remove();
+          packsLocked++;
+          if (lockedUntil == null || until.isBefore(lockedUntil)) lockedUntil = until;
+        }
+      }
+    }
+    Report summary = new Report(snaps.size(), used.size(), packSizes.size(), bytesTotal, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, dryRun, 0, null);
     for (BlobId p : delete) bytesFreed += packSizes.get(p);
     for (BlobId p : orphans) bytesFreed += packSizes.get(p);
     packsDeleted = delete.size();
@@ -326,7 +341,9 @@ public final class Pruner {
       packsKept += resurrect.size();
     }
     Set<BlobId> deleted = new HashSet<>(gone);
-    repo.store().deleteAll(gone.stream().map(Repository::packKey).toList());
+    // in an immutable repository every version goes (the packs' locks ran out: they were checked when planned)
+    if (repo.immutable()) repo.store().purge(gone.stream().map(Repository::packKey).toList());
+    else repo.store().deleteAll(gone.stream().map(Repository::packKey).toList());
     // index objects written meanwhile (an adopting backup) may still name deleted packs
     for (ObjectInfo o : repo.store().list("index/")) {
       List<IndexFormat.PackBlobs> pbs;

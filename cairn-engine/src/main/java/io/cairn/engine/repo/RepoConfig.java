@@ -1,6 +1,9 @@
 package io.cairn.engine.repo;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.cairn.engine.chunk.ChunkerParams;
+import io.cairn.engine.store.ObjectStore;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -9,8 +12,11 @@ import java.time.Instant;
  * @param version the repository format version (1); a reader refuses a version it does not know
  * @param packSize the target pack size in bytes
  * @param compressionLevel the zstd level for new blobs (0 stores everything uncompressed)
+ * @param immutable how objects are locked, for a repository made immutable at init; absent otherwise
  */
-public record RepoConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize, int compressionLevel) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RepoConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize, int compressionLevel,
+    Immutability immutable) {
   public static final int VERSION = 1;
   /**
    * The zstd level of a new repository: 2, not 3. Measured on the shared bench data (docs/benchmarks.md,
@@ -19,6 +25,26 @@ public record RepoConfig(int version, String id, Instant created, ChunkerParams 
    * for the same ratio.
    */
   public static final int DEFAULT_COMPRESSION_LEVEL = 2;
+
+  public RepoConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize, int compressionLevel) {
+    this(version, id, created, chunker, packSize, compressionLevel, null);
+  }
+
+  /**
+   * An immutable repository: every object but the mutable control objects (key slots, leases,
+   * garbage plans, pins) is written with an object lock of {@code mode} for {@code lockSeconds}
+   * from its writing, which {@code run --due} extends while retention keeps the points that need it.
+   */
+  public record Immutability(ObjectStore.Lock.Mode mode, long lockSeconds) {
+    public Immutability {
+      if (mode == null) throw new IllegalArgumentException("an immutable repository needs a lock mode");
+      if (lockSeconds < 1) throw new IllegalArgumentException("the lock period must be positive");
+    }
+
+    public Duration period() {
+      return Duration.ofSeconds(lockSeconds);
+    }
+  }
 
   public RepoConfig {
     if (packSize < 64 * 1024 || packSize > 1 << 30) throw new IllegalArgumentException("pack size must be 64 KiB .. 1 GiB: " + packSize);

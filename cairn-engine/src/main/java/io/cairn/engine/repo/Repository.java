@@ -99,6 +99,48 @@ public final class Repository implements Closeable, BlobSource {
     this.clock = clock;
     this.windows = store.capabilities().contains(ObjectStore.Capability.REMOTE)
         ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize())) : null;
+    RepoConfig.Immutability im = config.immutable();
+    if (im != null) {
+      requireLocking(store);
+      store.lockNewObjects(k -> lockedKind(k) ? new ObjectStore.Lock(im.mode(), clock.instant().plus(im.period())) : null);
+    }
+  }
+
+  private static void requireLocking(ObjectStore store) {
+    if (!store.capabilities().contains(ObjectStore.Capability.OBJECT_LOCK)) {
+      throw new CairnException(ErrorCode.USAGE, store.location() + " cannot lock objects, so it cannot hold an immutable repository:"
+          + " an S3 bucket needs object lock enabled when it is created (a folder cannot enforce it at all)");
+    }
+  }
+
+  /**
+   * Whether objects under this key are locked in an immutable repository: everything written once
+   * (config, packs, index objects, snapshots, group manifests, check, maintenance, evidence and copy
+   * records); not the mutable control objects (key slots, leases, garbage plans, pins), which are
+   * rewritten or removed in normal operation.
+   */
+  public static boolean lockedKind(String key) {
+    if (key.equals(CONFIG)) return true;
+    for (String p : LOCKED_PREFIXES) if (key.startsWith(p)) return true;
+    return false;
+  }
+
+  private static final List<String> LOCKED_PREFIXES = List.of("data/", "index/", "snapshots/", "groups/", "checks/", "maintenance/",
+      "evidence/", "copies/");
+
+  /** Whether this repository locks what it writes (made immutable at init). */
+  public boolean immutable() {
+    return config.immutable() != null;
+  }
+
+  /**
+   * Until when an object of this immutable repository is locked (null when it is not, or no longer);
+   * always null for an ordinary repository.
+   */
+  public Instant lockedUntil(String key) throws IOException {
+    if (!immutable()) return null;
+    var l = store.lockOf(key);
+    return l.isPresent() && l.get().until().isAfter(clock.instant()) ? l.get().until() : null;
   }
 
   /** Reads part of a pack: from the store, or for a remote store from the whole pack fetched once. */
@@ -110,7 +152,16 @@ public final class Repository implements Closeable, BlobSource {
   /** Creates a repository in an empty location. */
   public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
       KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
-    return init(store, password, MasterKey.generate(RANDOM), chunker, packSize, level, kdf, clock);
+    return init(store, password, MasterKey.generate(RANDOM), chunker, packSize, level, kdf, clock, null);
+  }
+
+  /**
+   * Creates an immutable repository (see {@link RepoConfig.Immutability}); {@code store} must be able
+   * to lock objects, else CONFIG says why. Null {@code immutable} makes an ordinary one.
+   */
+  public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
+      KeyFile.KdfParams kdf, InstantSource clock, RepoConfig.Immutability immutable) throws IOException {
+    return init(store, password, MasterKey.generate(RANDOM), chunker, packSize, level, kdf, clock, immutable);
   }
 
   /**
@@ -120,9 +171,15 @@ public final class Repository implements Closeable, BlobSource {
    */
   public static Repository initSharingIds(ObjectStore store, char[] password, Repository source, KeyFile.KdfParams kdf,
       InstantSource clock) throws IOException {
+    return initSharingIds(store, password, source, kdf, clock, null);
+  }
+
+  /** {@link #initSharingIds(ObjectStore, char[], Repository, KeyFile.KdfParams, InstantSource)}, immutable when asked. */
+  public static Repository initSharingIds(ObjectStore store, char[] password, Repository source, KeyFile.KdfParams kdf,
+      InstantSource clock, RepoConfig.Immutability immutable) throws IOException {
     RepoConfig c = source.config();
     return init(store, password, source.sealer.masterKey().sharingIds(RANDOM), c.chunker(), c.packSize(), c.compressionLevel(), kdf,
-        clock);
+        clock, immutable);
   }
 
   /** Whether blobs keep their ids between this repository and {@code other} (see {@link #initSharingIds}). */
@@ -131,7 +188,8 @@ public final class Repository implements Closeable, BlobSource {
   }
 
   private static Repository init(ObjectStore store, char[] password, MasterKey key, ChunkerParams chunker, int packSize, int level,
-      KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
+      KeyFile.KdfParams kdf, InstantSource clock, RepoConfig.Immutability immutable) throws IOException {
+    if (immutable != null) requireLocking(store);
     Sealer.warmUp();
     KeySlots slots = new KeySlots(store);
     if (store.stat(CONFIG).isPresent() || !slots.isEmpty()) {
@@ -140,13 +198,14 @@ public final class Repository implements Closeable, BlobSource {
     Instant now = clock.instant();
     byte[] rid = new byte[16];
     RANDOM.nextBytes(rid);
-    RepoConfig cfg = new RepoConfig(RepoConfig.VERSION, HexFormat.of().formatHex(rid), now, chunker, packSize, level);
+    RepoConfig cfg = new RepoConfig(RepoConfig.VERSION, HexFormat.of().formatHex(rid), now, chunker, packSize, level, immutable);
     Sealer s = new Sealer(key, RANDOM);
     // key first, then config: a location without config is not (yet) a repository
     slots.add(key, password, kdf, now);
+    Repository r = new Repository(store, cfg, key, clock); // locks new objects from here on when immutable
     byte[] sealed = s.seal('C', Json.MAPPER.writeValueAsBytes(cfg));
     store.put(CONFIG, sealed, 0, sealed.length, false);
-    return new Repository(store, cfg, key, clock);
+    return r;
   }
 
   /** Opens a repository: checks the config's format, then tries each key slot. */
@@ -583,8 +642,22 @@ public final class Repository implements Closeable, BlobSource {
     return out;
   }
 
-  /** Forgets a snapshot: removes its object (its data stays until prune). */
+  /**
+   * Forgets a snapshot: removes its object (its data stays until prune). In an immutable repository a
+   * snapshot whose lock has not run out is refused (LOCKED, saying until when); once it has, its
+   * object is removed for good, every version.
+   */
   public void forgetSnapshot(BlobId id) throws IOException {
+    if (immutable()) {
+      String key = Snapshot.RECORDS.prefix() + id;
+      Instant until = lockedUntil(key);
+      if (until != null) {
+        throw new CairnException(ErrorCode.LOCKED, "snapshot " + id.shortHex() + " is locked until " + until + " (object lock, "
+            + config.immutable().mode().name().toLowerCase(java.util.Locale.ROOT) + "); it can be forgotten after that");
+      }
+      store.purge(List.of(key));
+      return;
+    }
     records(Snapshot.RECORDS).delete(id.toString());
   }
 

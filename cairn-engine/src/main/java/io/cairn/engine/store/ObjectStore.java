@@ -105,12 +105,54 @@ public interface ObjectStore extends Closeable {
   /** What a store can do beyond the contract above. */
   enum Capability {
     /** Every request is a network round trip: readers fetch whole packs, writers keep several uploads in flight. */
-    REMOTE
+    REMOTE,
+    /**
+     * Objects can be written with a retention lock that nobody, the store's owner included, can lift
+     * or shorten before its time (S3 object lock, COMPLIANCE mode; GOVERNANCE lets the privileged
+     * bypass it); the store keeps old versions, and {@link #purge} removes them.
+     */
+    OBJECT_LOCK
   }
 
   /** This store's capabilities; none by default (a local folder). */
   default java.util.Set<Capability> capabilities() {
     return java.util.Set.of();
+  }
+
+  /** A retention lock: no version of the object can be deleted or overwritten before {@code until}. */
+  record Lock(Mode mode, Instant until) {
+    public enum Mode {
+      /** Users with the bypass permission may lift it. */
+      GOVERNANCE,
+      /** Nobody may lift or shorten it, the account's root included. */
+      COMPLIANCE
+    }
+  }
+
+  /**
+   * From now on, every object written whose key {@code locks} maps to a lock is written with it
+   * (objects it maps to null are written unlocked). Only for a store with {@link Capability#OBJECT_LOCK}.
+   */
+  default void lockNewObjects(java.util.function.Function<String, Lock> locks) {
+    throw new UnsupportedOperationException(location() + " cannot lock objects");
+  }
+
+  /** The lock of an object's current version; empty when it has none (or the store cannot lock). */
+  default Optional<Lock> lockOf(String key) throws IOException {
+    return Optional.empty();
+  }
+
+  /** Extends an object's lock (never shortens a COMPLIANCE one; the store refuses that). */
+  default void extendLock(String key, Lock lock) throws IOException {
+    throw new UnsupportedOperationException(location() + " cannot lock objects");
+  }
+
+  /**
+   * Removes objects for good: on a store that keeps versions, every version of each (a locked version
+   * fails the call, naming it and its lock); elsewhere the same as {@link #deleteAll}.
+   */
+  default void purge(java.util.Collection<String> keys) throws IOException {
+    deleteAll(keys);
   }
 
   @Override

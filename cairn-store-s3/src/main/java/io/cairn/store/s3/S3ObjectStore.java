@@ -40,6 +40,10 @@ import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
+import software.amazon.awssdk.services.s3.model.ObjectLockMode;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetention;
+import software.amazon.awssdk.services.s3.model.ObjectLockRetentionMode;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -61,6 +65,11 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 public final class S3ObjectStore implements ObjectStore {
   private final S3Location where;
   private final S3Client s3;
+
+  /** Whether the bucket has object lock enabled (found once, at open). */
+  private boolean objectLock;
+  /** The lock each new object gets, by key (null: none); set by {@link #lockNewObjects}. */
+  private volatile java.util.function.Function<String, Lock> locks = k -> null;
 
   private S3ObjectStore(S3Location where, S3Client s3) {
     this.where = where;
@@ -99,6 +108,12 @@ public final class S3ObjectStore implements ObjectStore {
       throw new CairnException(ErrorCode.IO, "cannot reach S3 at " + store.endpoint() + ": " + e.getMessage()
           + "; is the server running and the endpoint right?", e);
     }
+    try {
+      var c = client.getObjectLockConfiguration(r -> r.bucket(where.bucket())).objectLockConfiguration();
+      store.objectLock = c != null && c.objectLockEnabled() == ObjectLockEnabled.ENABLED;
+    } catch (SdkException e) {
+      store.objectLock = false; // none configured (404), or a server without object lock (501)
+    }
     return store;
   }
 
@@ -133,7 +148,100 @@ public final class S3ObjectStore implements ObjectStore {
 
   @Override
   public java.util.Set<Capability> capabilities() {
-    return java.util.Set.of(Capability.REMOTE);
+    return objectLock ? java.util.Set.of(Capability.REMOTE, Capability.OBJECT_LOCK) : java.util.Set.of(Capability.REMOTE);
+  }
+
+  @Override
+  public void lockNewObjects(java.util.function.Function<String, Lock> forKey) {
+    if (!objectLock) throw new UnsupportedOperationException("bucket " + where.bucket() + " has no object lock");
+    locks = forKey;
+  }
+
+  private static ObjectLockMode mode(Lock l) {
+    return l.mode() == Lock.Mode.COMPLIANCE ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE;
+  }
+
+  /** Content-MD5 of a body: S3 requires it on a PUT with object lock settings. */
+  private static String md5(byte[] b, int off, int len) {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+      md.update(b, off, len);
+      return java.util.Base64.getEncoder().encodeToString(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no MD5", e);
+    }
+  }
+
+  @Override
+  public Optional<Lock> lockOf(String key) throws IOException {
+    if (!objectLock) return Optional.empty();
+    try {
+      var r = s3.getObjectRetention(q -> q.bucket(where.bucket()).key(where.key(key))).retention();
+      if (r == null || r.retainUntilDate() == null) return Optional.empty();
+      return Optional.of(new Lock(r.mode() == ObjectLockRetentionMode.COMPLIANCE ? Lock.Mode.COMPLIANCE : Lock.Mode.GOVERNANCE,
+          r.retainUntilDate()));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404 || e.statusCode() == 400) {
+        if (e.awsErrorDetails() != null && "NoSuchKey".equals(e.awsErrorDetails().errorCode())) throw new MissingObjectException(key);
+        return Optional.empty(); // NoSuchObjectLockConfiguration: the object has no retention
+      }
+      throw io("read the lock of " + key, e);
+    } catch (SdkException e) {
+      throw io("read the lock of " + key, e);
+    }
+  }
+
+  @Override
+  public void extendLock(String key, Lock lock) throws IOException {
+    if (!objectLock) throw new UnsupportedOperationException("bucket " + where.bucket() + " has no object lock");
+    try {
+      s3.putObjectRetention(r -> r.bucket(where.bucket()).key(where.key(key)).retention(ObjectLockRetention.builder()
+          .mode(lock.mode() == Lock.Mode.COMPLIANCE ? ObjectLockRetentionMode.COMPLIANCE : ObjectLockRetentionMode.GOVERNANCE)
+          .retainUntilDate(lock.until()).build()));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) throw new MissingObjectException(key);
+      throw io("extend the lock of " + key, e);
+    } catch (SdkException e) {
+      throw io("extend the lock of " + key, e);
+    }
+  }
+
+  /**
+   * Deletes every version of each key (and its delete markers). A version whose lock has not run out
+   * fails the call: the server refuses it, and the message names the key.
+   */
+  @Override
+  public void purge(java.util.Collection<String> keys) throws IOException {
+    if (!objectLock) {
+      deleteAll(keys);
+      return;
+    }
+    for (String key : keys) {
+      String k = where.key(key);
+      try {
+        for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(where.bucket()).prefix(k))) {
+          for (var v : page.versions()) if (v.key().equals(k)) deleteVersion(key, v.versionId());
+          for (var m : page.deleteMarkers()) if (m.key().equals(k)) deleteVersion(key, m.versionId());
+        }
+      } catch (SdkException e) {
+        throw io("list the versions of " + key, e);
+      }
+    }
+  }
+
+  private void deleteVersion(String key, String version) throws IOException {
+    try {
+      s3.deleteObject(r -> r.bucket(where.bucket()).key(where.key(key)).versionId(version));
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) return;
+      if (e.statusCode() == 403) {
+        throw new IOException("cannot delete " + key + " in " + where.canonical() + ": its version " + version
+            + " is locked (or these credentials may not delete)", e);
+      }
+      throw io("delete " + key, e);
+    } catch (SdkException e) {
+      throw io("delete " + key, e);
+    }
   }
 
   @Override
@@ -183,9 +291,11 @@ public final class S3ObjectStore implements ObjectStore {
     byte[] body = off == 0 && len == data.length ? data : Arrays.copyOfRange(data, off, off + len);
     if (ifAbsent && stat(key).isPresent()) return false;
     try {
+      Lock lock = locks.apply(key);
       s3.putObject(r -> {
         r.bucket(where.bucket()).key(where.key(key)).contentLength((long) len);
         if (ifAbsent) r.ifNoneMatch("*");
+        if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until()).contentMD5(md5(body, 0, len));
       }, RequestBody.fromBytes(body));
       return true;
     } catch (S3Exception e) {
@@ -257,7 +367,11 @@ public final class S3ObjectStore implements ObjectStore {
     String objectKey = where.key(key);
     String id;
     try {
-      id = s3.createMultipartUpload(r -> r.bucket(where.bucket()).key(objectKey)).uploadId();
+      Lock lock = locks.apply(key);
+      id = s3.createMultipartUpload(r -> {
+        r.bucket(where.bucket()).key(objectKey);
+        if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until());
+      }).uploadId();
     } catch (SdkException e) {
       throw io("start uploading " + key, e);
     }
@@ -272,8 +386,9 @@ public final class S3ObjectStore implements ObjectStore {
           if (ch.read(bb, from + bb.position()) < 0) throw new IOException("pending object " + key + " is shorter than " + length + " bytes");
         }
         int part = n;
-        String etag = s3.uploadPart(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id).partNumber(part).contentLength((long) len),
-            RequestBody.fromBytes(len == PART ? buf : Arrays.copyOf(buf, len))).eTag();
+        String md5 = md5(buf, 0, len);
+        String etag = s3.uploadPart(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id).partNumber(part).contentLength((long) len)
+                .contentMD5(md5), RequestBody.fromBytes(len == PART ? buf : Arrays.copyOf(buf, len))).eTag();
         parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
       }
       s3.completeMultipartUpload(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id)
