@@ -463,8 +463,13 @@ class PruneTest {
       String at = "crash at point " + n + " of " + points.size() + " (" + points.get(n - 1) + ")";
       Path dir = copy(base, tmp.resolve("crash" + n));
       int failAt = n;
-      assertThatThrownBy(() -> new Pruner(Repos.open(new FaultyObjectStore(new LocalObjectStore(dir), failAt)), 10, false,
-          Duration.ZERO, TTL).run()).as(at).isInstanceOf(IOException.class);
+      if (points.get(n - 1).startsWith("delete locks/")) {
+        // removing its own lease is the last step: the prune is done, and the lease runs out by itself
+        new Pruner(Repos.open(new FaultyObjectStore(new LocalObjectStore(dir), failAt)), 10, false, Duration.ZERO, TTL).run();
+      } else {
+        assertThatThrownBy(() -> new Pruner(Repos.open(new FaultyObjectStore(new LocalObjectStore(dir), failAt)), 10, false,
+            Duration.ZERO, TTL).run()).as(at).isInstanceOf(IOException.class);
+      }
 
       Repository after = Repos.open(new LocalObjectStore(dir), later);
       Checker.Report check = new Checker(after, 2).run(1.0, n);
