@@ -84,6 +84,58 @@ public final class Catalog implements AutoCloseable {
     return sync.verify(repo, location);
   }
 
+  /** Two copies of one point whose contents differ: where, and the first difference found. */
+  public record CopyDifference(String pointKey, String repositoryId, String snapshotId, String otherRepositoryId, String otherSnapshotId,
+      String difference) {}
+
+  /**
+   * The copies of points held by {@code repositoryId} whose contents differ from another repository's
+   * copy of the same point, by the file index: names, types, sizes and modification times, folder by
+   * folder (not the bytes: {@code check --read-data} verifies those). At most {@code maxNodes} entries
+   * are compared per pair.
+   */
+  public List<CopyDifference> copyDifferences(String repositoryId, int maxNodes) {
+    return db.read(h -> {
+      List<CopyDifference> out = new java.util.ArrayList<>();
+      var pairs = h.createQuery("SELECT a.point_key, a.snapshot_id, a.root_tree_no, b.repository_id, b.snapshot_id, b.root_tree_no"
+              + " FROM copies a JOIN copies b ON b.point_key = a.point_key AND b.repository_id <> a.repository_id"
+              + " WHERE a.repository_id = :r ORDER BY a.point_key, b.repository_id")
+          .bind("r", repositoryId).map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getObject(3), rs.getString(4),
+              rs.getString(5), rs.getObject(6)}).list();
+      for (Object[] p : pairs) {
+        if (p[2] == null || p[5] == null) continue;
+        String diff = compareTrees(h, ((Number) p[2]).longValue(), ((Number) p[5]).longValue(), "", new int[] {maxNodes});
+        if (diff != null) out.add(new CopyDifference((String) p[0], repositoryId, (String) p[1], (String) p[3], (String) p[4], diff));
+      }
+      return out;
+    });
+  }
+
+  private static String compareTrees(org.jdbi.v3.core.Handle h, long a, long b, String path, int[] budget) {
+    var q = "SELECT name, type, size, mtime_ms, subtree_no FROM entries WHERE tree_no = :t ORDER BY name";
+    List<Object[]> ea = h.createQuery(q).bind("t", a).map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3),
+        rs.getLong(4), rs.getObject(5)}).list();
+    List<Object[]> eb = h.createQuery(q).bind("t", b).map((rs, ctx) -> new Object[] {rs.getString(1), rs.getString(2), rs.getLong(3),
+        rs.getLong(4), rs.getObject(5)}).list();
+    budget[0] -= ea.size();
+    if (ea.size() != eb.size()) return (path.isEmpty() ? "/" : path) + " holds " + ea.size() + " entries in one copy, " + eb.size() + " in the other";
+    for (int i = 0; i < ea.size(); i++) {
+      Object[] x = ea.get(i);
+      Object[] y = eb.get(i);
+      String p = path + "/" + x[0];
+      if (!x[0].equals(y[0])) return (path.isEmpty() ? "/" : path) + ": " + x[0] + " in one copy, " + y[0] + " in the other";
+      boolean dir = "dir".equals(x[1]) && "dir".equals(y[1]); // a folder is compared by what it holds, not its own times
+      if (!x[1].equals(y[1]) || !dir && (!x[2].equals(y[2]) || !x[3].equals(y[3]))) {
+        return p + " differs (" + x[1] + ", " + x[2] + " bytes in one copy; " + y[1] + ", " + y[2] + " bytes in the other)";
+      }
+      if (x[4] != null && y[4] != null && budget[0] > 0) {
+        String d = compareTrees(h, ((Number) x[4]).longValue(), ((Number) y[4]).longValue(), p, budget);
+        if (d != null) return d;
+      }
+    }
+    return null;
+  }
+
   /**
    * Empties what {@link #sync} derives from repositories (keeping the schema and the list of known
    * repositories); sync then refills it, recovery and drill evidence included.

@@ -21,8 +21,18 @@ final class CheckCommand extends BaseCommand {
   @Option(names = "--since-last", description = "With --read-data: read only packs that no earlier check verified (every check is recorded in the repository).")
   boolean sinceLast;
 
+  @Option(names = "--orphans", description = "Instead: look for orphans and drift: packs no index names, packs the index names"
+      + " that are missing, points the catalog lacks, catalog copies whose snapshot is gone, copies of one point whose contents differ.")
+  boolean orphans;
+
+  @Option(names = "--repair", description = "With --orphans: mend what is safe to mend (index unindexed packs, rebuild an index"
+      + " that names missing packs, sync the catalog); differing copies are only reported.")
+  boolean repair;
+
   @Override
   public Integer call() throws Exception {
+    if (repair && !orphans) throw new CairnException(ErrorCode.USAGE, "--repair goes with --orphans");
+    if (orphans) return orphans();
     double fraction = readData ? 1.0 : 0.0;
     if (subset != null) {
       String s = subset.endsWith("%") ? subset.substring(0, subset.length() - 1) : subset;
@@ -51,5 +61,26 @@ final class CheckCommand extends BaseCommand {
       say(r.ok() ? "no errors found" : r.problems().size() + " problem(s) found");
     }
     return r.ok() ? 0 : ErrorCode.DATA_DAMAGED.exitCode();
+  }
+
+  private int orphans() throws Exception {
+    CheckService.Orphans o = new CheckService(workspace()).orphans(global.repo(), repair, listener());
+    if (global.json) {
+      printJson(o);
+    } else {
+      for (String p : o.unindexedPacks()) err().println("orphan: pack " + p.substring(0, 12) + " is named by no index" + (repair ? "" : " (--repair indexes it)"));
+      for (String p : o.missingPacks()) err().println("missing: pack " + p.substring(0, 12) + " is named by the index but not stored");
+      for (String s : o.missingFromCatalog()) err().println("catalog: snapshot " + s.substring(0, 8) + " is in the repository, not in the catalog");
+      for (String s : o.goneFromRepository()) err().println("catalog: snapshot " + s.substring(0, 8) + " is in the catalog, gone from the repository");
+      for (var d : o.copyDifferences()) {
+        err().println("drift: point " + d.pointKey().substring(0, 10) + ": copy " + d.snapshotId().substring(0, 8) + " here and "
+            + d.otherSnapshotId().substring(0, 8) + " in repository " + d.otherRepositoryId().substring(0, 8) + " differ: " + d.difference());
+      }
+      for (String r : o.repaired()) say("repaired: %s", r);
+      if (!o.catalogChecked()) say("the catalog is off: only the repository's packs and index were compared");
+      say(o.clean() ? "no orphans or drift found" : (repair ? "found (and mended what is safe): see above" : "found: see above"));
+    }
+    boolean left = !o.copyDifferences().isEmpty() || !repair && !o.clean();
+    return left ? ErrorCode.DATA_DAMAGED.exitCode() : 0;
   }
 }

@@ -53,6 +53,71 @@ public final class CheckService {
       int packsSkippedAsVerified, long bytesRead, List<Checker.Problem> problems, List<Checker.Affected> affected,
       List<Checker.Problem> notices, String record, boolean recorded, long durationMillis) {}
 
+  /**
+   * What {@code check --orphans} found, and (with {@code --repair}) did: packs no index names, packs
+   * the index names that are missing, points in the repository the catalog lacks, catalog copies
+   * whose snapshot is gone from it, and copies of one point in two repositories whose contents differ.
+   *
+   * @param repaired what was repaired, in words (unindexed packs adopted, the index rebuilt, the catalog synced)
+   * @param catalogChecked false when the catalog is off (only the repository was looked at)
+   */
+  public record Orphans(String repository, List<String> unindexedPacks, List<String> missingPacks, List<String> missingFromCatalog,
+      List<String> goneFromRepository, List<io.cairn.catalog.Catalog.CopyDifference> copyDifferences, boolean catalogChecked,
+      List<String> repaired, long durationMillis) {
+    public boolean clean() {
+      return unindexedPacks.isEmpty() && missingPacks.isEmpty() && missingFromCatalog.isEmpty() && goneFromRepository.isEmpty()
+          && copyDifferences.isEmpty();
+    }
+  }
+
+  /** Nodes of the file index compared per pair of copies of one point. */
+  static final int MAX_COMPARED = 200_000;
+
+  /**
+   * Looks for orphans and drift between the repository, its index and the catalog; with {@code repair},
+   * mends what is safe to mend: adopts unindexed packs (their trailers name their blobs), rebuilds the
+   * index when it names missing packs, and brings the catalog up to date. Differing copies are only
+   * reported: which one is right is for a data check ({@code check --read-data}) on each to say.
+   */
+  public Orphans orphans(String repository, boolean repair, Listener listener) throws IOException {
+    Timer timer = new Timer(listener);
+    try (Repository repo = ws.open(repository, Workspace.Use.PLAIN)) {
+      io.cairn.engine.check.Orphans.Found f = io.cairn.engine.check.Orphans.find(repo);
+      timer.phase("packs");
+      List<String> missingFromCatalog = List.of();
+      List<String> gone = List.of();
+      List<io.cairn.catalog.Catalog.CopyDifference> diffs = List.of();
+      boolean catalog = ws.settings().catalog() != null;
+      if (catalog) {
+        var drift = ws.catalog().verify(repo, ws.stores().canonical(repository));
+        missingFromCatalog = drift.missingFromCatalog();
+        gone = drift.goneFromRepository();
+        diffs = ws.catalog().copyDifferences(repo.config().id(), MAX_COMPARED);
+        timer.phase("catalog");
+      }
+      List<String> repaired = new java.util.ArrayList<>();
+      if (repair) {
+        if (!f.unindexedPacks().isEmpty()) {
+          int n = repo.adoptUnindexedPacks();
+          repaired.add("indexed " + n + " pack(s) no index named, from their trailers");
+        }
+        if (!f.missingPacks().isEmpty()) {
+          ws.requireDeleteRights(repository, "repairing the index");
+          var r = new io.cairn.engine.repair.IndexRepair(repo, false).run();
+          repaired.add("rebuilt the index from the " + r.packs() + " pack(s) present (" + f.missingPacks().size()
+              + " missing pack(s) no longer listed; 'cairn check' names the snapshots that needed them)");
+        }
+        if (catalog && (!missingFromCatalog.isEmpty() || !gone.isEmpty())) {
+          ws.catalog().sync(repo, ws.stores().canonical(repository));
+          repaired.add("synced the catalog: " + missingFromCatalog.size() + " point(s) added, " + gone.size() + " removed");
+        }
+        timer.phase("repair");
+      }
+      return new Orphans(repository, f.unindexedPacks(), f.missingPacks(), missingFromCatalog, gone, diffs, catalog, repaired,
+          timer.elapsedMillis());
+    }
+  }
+
   public Outcome run(Request req, Listener listener) throws IOException {
     Timer timer = new Timer(listener);
     try (Repository repo = ws.open(req.repository(), Workspace.Use.DECRYPT)) {
