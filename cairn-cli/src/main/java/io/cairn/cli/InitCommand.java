@@ -51,6 +51,10 @@ final class InitCommand extends BaseCommand {
       + " writing (default: ${DEFAULT-VALUE}); 'cairn run --due' extends the locks of the points retention keeps.", defaultValue = "30d")
   String lock;
 
+  @Option(names = "--storage-class", paramLabel = "CLASS", description = "Write the packs in this S3 storage class (an archive's,"
+      + " such as GLACIER or DEEP_ARCHIVE: a tiering target); the index, snapshots and records stay in the default class.")
+  String storageClass;
+
   @Override
   public Integer call() throws Exception {
     java.time.Duration d = null;
@@ -62,7 +66,7 @@ final class InitCommand extends BaseCommand {
       }
     }
     InitService.Request req = new InitService.Request(global.repo(), chunkMin, chunkAvg, chunkMax, packSize, level,
-        new KeyService.Kdf(kdfMemory, kdfIterations), immutable, d);
+        new KeyService.Kdf(kdfMemory, kdfIterations), immutable, d, storageClass);
     InitService.Outcome r;
     if (fromRepo != null) {
       String from = global.otherRepository(fromRepo);

@@ -52,6 +52,9 @@ final class PlanCommand extends BaseCommand {
               + RunCommand.human(io.cairn.schedule.Copies.late(c.getValue().get(0), plan.at())) + ")" : "",
           next.map(t -> ", next deadline " + RunCommand.in(plan.at(), t)).orElse(""));
     }
+    java.util.Map<String, Long> moves = new java.util.LinkedHashMap<>();
+    for (var m : plan.tiering()) moves.merge(m.subject() + " to " + m.to(), 1L, Long::sum);
+    moves.forEach((k, n) -> say("tier %s: %d point(s) older than the tiering rule, to move now", k, n));
     for (Planner.RetentionDue r : plan.retention()) {
       if (r.kept() + r.wouldForget() > 0) {
         say("retention of %s (%s): keeps %d point(s)%s", r.target(), r.rules(), r.kept(),

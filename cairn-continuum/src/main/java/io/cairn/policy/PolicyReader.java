@@ -22,7 +22,8 @@ final class PolicyReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> TOP = Set.of("repositories", "classes", "assets", "groups");
   private static final Set<String> REPO = Set.of("location", "password", "role", "append-only");
-  private static final Set<String> CLASS = Set.of("rpo", "rto", "retention", "consistency", "verify", "drill", "prune", "copies");
+  private static final Set<String> CLASS = Set.of("rpo", "rto", "retention", "consistency", "verify", "drill", "prune", "copies",
+      "tiering");
   private static final Set<String> ASSET = Set.of("class", "source", "repository", "rpo", "rto", "retention", "consistency", "verify",
       "drill", "copies", "hooks", "checks", "tags");
   private static final Set<String> GROUP = Set.of("class", "members", "hooks", "checks");
@@ -153,9 +154,29 @@ final class PolicyReader {
       }
       base = ProtectionClass.builtIn().get("standard");
     }
+    List<ProtectionClass.TierRule> tiering = new ArrayList<>(base.tiering());
+    Node tn = f.node("tiering");
+    if (tn != null) {
+      tiering.clear();
+      if (tn instanceof Node.Sequence q) {
+        for (Node item : q.items()) {
+          if (item instanceof Node.Mapping im) {
+            Fields tf = new Fields(im, "a tiering rule of " + f.what, problems).only(Set.of("after", "to"));
+            Duration after = tf.duration("after", true, false);
+            String to = tf.string("to", true);
+            if (after != null && to != null) tiering.add(new ProtectionClass.TierRule(after, to));
+            copyTargets.add(new Ref(to, tf.at("to"), f.what));
+          } else {
+            problems.add(new Problem(item.where(), "a tiering rule must be a mapping like { after: 30d, to: archive }"));
+          }
+        }
+      } else {
+        f.problem("tiering", "'tiering' in " + f.what + " must be a list of { after: DURATION, to: REPOSITORY }");
+      }
+    }
     return new ProtectionClass(name, or(o.rpo(), base.rpo()), or(o.rto(), base.rto()), or(o.retention(), base.retention()),
         or(o.consistency(), base.consistency()), or(o.verify(), base.verify()), or(o.drill(), base.drill()), or(prune, base.prune()),
-        or(o.copies(), base.copies()), given, m.where());
+        or(o.copies(), base.copies()), given, m.where(), tiering);
   }
 
   private static <T> T or(T a, T b) {

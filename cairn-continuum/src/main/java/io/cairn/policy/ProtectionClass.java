@@ -13,10 +13,28 @@ import java.util.Set;
  * gave (the others are the built-in class's), so {@code policy show} can say where each came from.
  */
 public record ProtectionClass(String name, Duration rpo, Duration rto, Retention retention, Consistency consistency, Cadence verify,
-    Cadence drill, Cadence prune, List<CopyRule> copies, Set<String> fromFile, Node.Where where) {
+    Cadence drill, Cadence prune, List<CopyRule> copies, Set<String> fromFile, Node.Where where, List<TierRule> tiering) {
   public ProtectionClass {
     copies = List.copyOf(copies);
     fromFile = Set.copyOf(fromFile);
+    tiering = tiering == null ? List.of() : List.copyOf(tiering);
+  }
+
+  /** A class without tiering rules. */
+  public ProtectionClass(String name, Duration rpo, Duration rto, Retention retention, Consistency consistency, Cadence verify,
+      Cadence drill, Cadence prune, List<CopyRule> copies, Set<String> fromFile, Node.Where where) {
+    this(name, rpo, rto, retention, consistency, verify, drill, prune, copies, fromFile, where, List.of());
+  }
+
+  /**
+   * Points older than {@code after} move to repository {@code to} (an archive, with its own storage
+   * class): copied there and verified, then forgotten from where they were (the mobility stage's tiering).
+   */
+  public record TierRule(Duration after, String to) {
+    @Override
+    public String toString() {
+      return "after " + Durations.format(after) + " to " + to;
+    }
   }
 
   /**

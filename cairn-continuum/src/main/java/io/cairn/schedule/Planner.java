@@ -54,9 +54,9 @@ public final class Planner {
    * @param warnings objectives the history shows cannot be met (a capture that takes longer than the RPO)
    */
   public record Plan(Instant at, List<Target> targets, List<Repo> repositories, List<RetentionDue> retention, List<DrillDue> drills,
-      List<Copies.Owed> copies, List<String> warnings) {
+      List<Copies.Owed> copies, List<Tiers.Move> tiering, List<String> warnings) {
     public Plan withRetention(List<RetentionDue> r) {
-      return new Plan(at, targets, repositories, List.copyOf(r), drills, copies, warnings);
+      return new Plan(at, targets, repositories, List.copyOf(r), drills, copies, tiering, warnings);
     }
 
     /** The copies that are overdue: their point is older than the rule's {@code within}. */
@@ -137,7 +137,8 @@ public final class Planner {
         break; // one line says it; plan lists them all
       }
     }
-    return new Plan(now, targets, repos, List.of(), drills, Copies.owed(p, h.copies(), now, fallbackRepository), warnings);
+    return new Plan(now, targets, repos, List.of(), drills, Copies.owed(p, h.copies(), now, fallbackRepository),
+        Tiers.due(p, h.copies(), now, fallbackRepository), warnings);
   }
 
   private static DrillDue drill(String name, String kind, Cadence c, History h, Instant now) {

@@ -29,11 +29,12 @@ public final class InitService {
    * @param immutableMode {@code compliance} or {@code governance}: lock every object (see {@link RepoConfig.Immutability});
    *     null for an ordinary repository
    * @param lock how long each object is locked from its writing (with {@code immutableMode}; null: 30 days)
+   * @param storageClass the storage class of its packs (an archive's); null for the store's default
    */
   public record Request(String repository, int chunkMin, int chunkAvg, int chunkMax, int packSize, int compressionLevel,
-      KeyService.Kdf kdf, String immutableMode, java.time.Duration lock) {
+      KeyService.Kdf kdf, String immutableMode, java.time.Duration lock, String storageClass) {
     public Request(String repository, int chunkMin, int chunkAvg, int chunkMax, int packSize, int compressionLevel, KeyService.Kdf kdf) {
-      this(repository, chunkMin, chunkAvg, chunkMax, packSize, compressionLevel, kdf, null, null);
+      this(repository, chunkMin, chunkAvg, chunkMax, packSize, compressionLevel, kdf, null, null, null);
     }
 
     /** The immutability asked for, or null; USAGE for a mode or lock that is not one. */
@@ -70,8 +71,8 @@ public final class InitService {
    * checks) or creates anything.
    */
   public Outcome run(Request req, Supplier<char[]> password) throws IOException {
-    return create(req, password, (store, pw, cp, kdf) -> Repository.init(store, pw, cp, req.packSize(), req.compressionLevel(), kdf,
-        ws.clock(), req.immutable()), null);
+    return create(req, password, (store, pw, cp, kdf) -> Repository.init(store, pw, null, cp, req.packSize(), req.compressionLevel(), kdf,
+        ws.clock(), new Repository.Extras(req.immutable(), req.storageClass())), null);
   }
 
   /**
@@ -86,9 +87,9 @@ public final class InitService {
     }
     try (Repository source = ws.open(from, Workspace.Use.PLAIN)) {
       Request same = new Request(req.repository(), source.config().chunker().min(), source.config().chunker().avg(),
-          source.config().chunker().max(), source.config().packSize(), source.config().compressionLevel(), req.kdf(), req.immutableMode(), req.lock());
-      return create(same, password, (store, pw, cp, kdf) -> Repository.initSharingIds(store, pw, source, kdf, ws.clock(),
-          req.immutable()), source.config().id());
+          source.config().chunker().max(), source.config().packSize(), source.config().compressionLevel(), req.kdf(), req.immutableMode(), req.lock(), req.storageClass());
+      return create(same, password, (store, pw, cp, kdf) -> Repository.init(store, pw, source, cp, 0, 0, kdf, ws.clock(),
+          new Repository.Extras(req.immutable(), req.storageClass())), source.config().id());
     }
   }
 
@@ -104,6 +105,9 @@ public final class InitService {
       throw new CairnException(ErrorCode.USAGE, e.getMessage());
     }
     boolean local = ws.stores().isLocal(req.repository());
+    if (local && req.storageClass() != null) {
+      throw new CairnException(ErrorCode.USAGE, "a folder has no storage classes: --storage-class is for a repository in object storage");
+    }
     if (local && req.immutable() != null) {
       throw new CairnException(ErrorCode.USAGE, "a folder cannot hold an immutable repository: nothing stops whoever may write it from"
           + " deleting it; use an S3 bucket made with object lock (see docs/operations.md, Immutable repositories)");

@@ -73,6 +73,7 @@ public final class PlanService {
     java.util.Set<String> out = new java.util.LinkedHashSet<>();
     for (Asset a : p.assets().values()) for (var r : p.effective(a.name()).copies().value()) out.add(r.to());
     for (var g : p.groups().values()) for (var r : p.effectiveGroup(g.name()).copies().value()) out.add(r.to());
+    for (var c : p.classes().values()) for (var t : c.tiering()) out.add(t.to()); // what landed in an archive counts as moved
     return out;
   }
 

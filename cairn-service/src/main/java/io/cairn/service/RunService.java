@@ -127,6 +127,9 @@ public final class RunService {
         ? new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()), Listener.NONE).copies()
         : plan.copies();
     copies(w, p, owed, req, actions, listener);
+    List<io.cairn.schedule.Tiers.Move> moves = req.dryRun() ? plan.tiering()
+        : new PlanService(ws).run(new PlanService.Request(p, at, req.fallbackRepository(), req.env()), Listener.NONE).tiering();
+    tiers(w, p, moves, req, actions, listener);
     locks(w, p, req, at, actions);
     for (Planner.Repo r : plan.repositories()) {
       String location = PlanService.location(p, r.name());
@@ -203,6 +206,58 @@ public final class RunService {
             + o.blobsWritten() + " blob(s) written, " + o.blobsPresent() + " already there", null, millis(t0)));
       } catch (IOException | RuntimeException e) {
         actions.add(failed("copy", target, e, t0));
+      }
+    }
+  }
+
+  /**
+   * Moves the points the tiering rules say are due: a verified copy to the archive (unless one is
+   * recorded there already), then a forget from where they were, only of points a passed copy record
+   * in the archive names; a pinned point stays. One action per asset and archive.
+   */
+  private void tiers(Workspace w, Policy p, List<io.cairn.schedule.Tiers.Move> moves, Request req, List<Action> actions,
+      Listener listener) {
+    Map<List<String>, List<io.cairn.schedule.Tiers.Move>> jobs = new LinkedHashMap<>();
+    for (var m : moves) jobs.computeIfAbsent(List.of(m.subject(), m.from(), m.to()), k -> new ArrayList<>()).add(m);
+    for (var job : jobs.entrySet()) {
+      var first = job.getValue().get(0);
+      String target = first.subject() + " to " + first.to();
+      if (req.dryRun()) {
+        actions.add(new Action("tier", target, true, "would move " + job.getValue().size() + " point(s) older than the tiering rule", null, 0));
+        continue;
+      }
+      long t0 = System.nanoTime();
+      String from = PlanService.location(p, first.from());
+      String to = PlanService.location(p, first.to());
+      try {
+        List<String> toCopy = job.getValue().stream().filter(m -> !m.copied()).map(io.cairn.schedule.Tiers.Move::point).toList();
+        if (!toCopy.isEmpty()) {
+          new CopyService(w).run(new CopyService.Request(from, to, toCopy, null, null, false, req.host()), listener);
+        }
+        w.requireDeleteRights(from, "moving points to " + first.to());
+        int forgotten = 0;
+        int pinned = 0;
+        try (Repository src = w.open(from, Workspace.Use.PLAIN); Repository dst = w.open(to, Workspace.Use.PLAIN)) {
+          java.util.Set<String> verified = CopyService.verifiedCopies(dst, src.config().id());
+          var pins = src.pins();
+          for (var m : job.getValue()) {
+            io.cairn.engine.BlobId id = io.cairn.engine.BlobId.fromHex(m.point());
+            if (!verified.contains(m.point())) continue; // never forget what the archive does not verifiably hold
+            var pin = pins.get(id);
+            if (pin != null && pin.holdsAt(ws.clock().instant())) {
+              pinned++;
+              continue;
+            }
+            src.forgetSnapshot(id);
+            forgotten++;
+          }
+          ws.updateCatalog(src, from, listener);
+          ws.updateCatalog(dst, to, listener);
+        }
+        actions.add(new Action("tier", target, true, "moved " + forgotten + " point(s) to " + first.to() + " (copied, verified, then forgotten"
+            + " from " + first.from() + ")" + (pinned > 0 ? "; " + pinned + " pinned point(s) stay" : ""), null, millis(t0)));
+      } catch (IOException | RuntimeException e) {
+        actions.add(failed("tier", target, e, t0));
       }
     }
   }

@@ -13,10 +13,11 @@ import java.time.Instant;
  * @param packSize the target pack size in bytes
  * @param compressionLevel the zstd level for new blobs (0 stores everything uncompressed)
  * @param immutable how objects are locked, for a repository made immutable at init; absent otherwise
+ * @param storageClass the storage class its packs are written with (an archive's, such as GLACIER); absent: the store's default
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RepoConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize, int compressionLevel,
-    Immutability immutable) {
+    Immutability immutable, String storageClass) {
   public static final int VERSION = 1;
   /**
    * The zstd level of a new repository: 2, not 3. Measured on the shared bench data (docs/benchmarks.md,
@@ -27,7 +28,7 @@ public record RepoConfig(int version, String id, Instant created, ChunkerParams 
   public static final int DEFAULT_COMPRESSION_LEVEL = 2;
 
   public RepoConfig(int version, String id, Instant created, ChunkerParams chunker, int packSize, int compressionLevel) {
-    this(version, id, created, chunker, packSize, compressionLevel, null);
+    this(version, id, created, chunker, packSize, compressionLevel, null, null);
   }
 
   /**

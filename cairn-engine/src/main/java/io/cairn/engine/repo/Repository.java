@@ -99,6 +99,7 @@ public final class Repository implements Closeable, BlobSource {
     this.clock = clock;
     this.windows = store.capabilities().contains(ObjectStore.Capability.REMOTE)
         ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize())) : null;
+    if (config.storageClass() != null) store.packStorageClass(config.storageClass());
     RepoConfig.Immutability im = config.immutable();
     if (im != null) {
       requireLocking(store);
@@ -189,6 +190,27 @@ public final class Repository implements Closeable, BlobSource {
 
   private static Repository init(ObjectStore store, char[] password, MasterKey key, ChunkerParams chunker, int packSize, int level,
       KeyFile.KdfParams kdf, InstantSource clock, RepoConfig.Immutability immutable) throws IOException {
+    return init(store, password, key, chunker, packSize, level, kdf, clock, immutable, null);
+  }
+
+  /** The settings a new repository can have beyond its chunking: its lock and its packs' storage class (both may be null). */
+  public record Extras(RepoConfig.Immutability immutable, String storageClass) {}
+
+  /** Creates a repository with {@link Extras}; sharing {@code source}'s blob ids when it is not null. */
+  public static Repository init(ObjectStore store, char[] password, Repository source, ChunkerParams chunker, int packSize, int level,
+      KeyFile.KdfParams kdf, InstantSource clock, Extras extras) throws IOException {
+    MasterKey key = source == null ? MasterKey.generate(RANDOM) : source.sealer.masterKey().sharingIds(RANDOM);
+    if (source != null) {
+      chunker = source.config.chunker();
+      packSize = source.config.packSize();
+      level = source.config.compressionLevel();
+    }
+    return init(store, password, key, chunker, packSize, level, kdf, clock, extras.immutable(), extras.storageClass());
+  }
+
+  private static Repository init(ObjectStore store, char[] password, MasterKey key, ChunkerParams chunker, int packSize, int level,
+      KeyFile.KdfParams kdf, InstantSource clock, RepoConfig.Immutability immutable, String storageClass) throws IOException {
+    if (storageClass != null) store.packStorageClass(storageClass);
     if (immutable != null) requireLocking(store);
     Sealer.warmUp();
     KeySlots slots = new KeySlots(store);
@@ -198,7 +220,8 @@ public final class Repository implements Closeable, BlobSource {
     Instant now = clock.instant();
     byte[] rid = new byte[16];
     RANDOM.nextBytes(rid);
-    RepoConfig cfg = new RepoConfig(RepoConfig.VERSION, HexFormat.of().formatHex(rid), now, chunker, packSize, level, immutable);
+    RepoConfig cfg = new RepoConfig(RepoConfig.VERSION, HexFormat.of().formatHex(rid), now, chunker, packSize, level, immutable,
+        storageClass);
     Sealer s = new Sealer(key, RANDOM);
     // key first, then config: a location without config is not (yet) a repository
     slots.add(key, password, kdf, now);

@@ -137,6 +137,15 @@ public interface ObjectStore extends Closeable {
     throw new UnsupportedOperationException(location() + " cannot lock objects");
   }
 
+  /**
+   * Packs ({@code data/}) written from now on go to this storage class (an archive's, such as S3's
+   * GLACIER or DEEP_ARCHIVE); everything else stays in the default class, so listing and opening the
+   * repository stay quick. USAGE for a store without storage classes.
+   */
+  default void packStorageClass(String storageClass) {
+    throw new io.cairn.engine.CairnException(io.cairn.engine.ErrorCode.USAGE, location() + " has no storage classes (only object storage has)");
+  }
+
   /** The lock of an object's current version; empty when it has none (or the store cannot lock). */
   default Optional<Lock> lockOf(String key) throws IOException {
     return Optional.empty();

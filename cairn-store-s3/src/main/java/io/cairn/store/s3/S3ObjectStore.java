@@ -70,6 +70,8 @@ public final class S3ObjectStore implements ObjectStore {
   private boolean objectLock;
   /** The lock each new object gets, by key (null: none); set by {@link #lockNewObjects}. */
   private volatile java.util.function.Function<String, Lock> locks = k -> null;
+  /** The storage class of new packs; null for the bucket's default. */
+  private volatile String packClass;
 
   private S3ObjectStore(S3Location where, S3Client s3) {
     this.where = where;
@@ -131,6 +133,17 @@ public final class S3ObjectStore implements ObjectStore {
     return where.endpoint() == null ? "AWS S3" : where.endpoint().toString();
   }
 
+  /**
+   * The message for a read refused because the object is in an archive storage class that must be
+   * restored first (S3 answers 403 InvalidObjectState), else null.
+   */
+  static String archived(String what, S3Exception e) {
+    String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
+    if (!"InvalidObjectState".equals(code)) return null;
+    return "cannot " + what + ": it is in an archive storage class and must be restored before it can be read; request a restore"
+        + " of the repository's packs (S3 RestoreObject, for example 'aws s3api restore-object'), wait until it is done, then run this again";
+  }
+
   private static String refused(S3ObjectStore store, S3Exception e) {
     int status = e.statusCode();
     String code = e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode();
@@ -149,6 +162,15 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public java.util.Set<Capability> capabilities() {
     return objectLock ? java.util.Set.of(Capability.REMOTE, Capability.OBJECT_LOCK) : java.util.Set.of(Capability.REMOTE);
+  }
+
+  @Override
+  public void packStorageClass(String storageClass) {
+    packClass = storageClass;
+  }
+
+  private String classOf(String key) {
+    return key.startsWith("data/") ? packClass : null;
   }
 
   @Override
@@ -296,6 +318,7 @@ public final class S3ObjectStore implements ObjectStore {
         r.bucket(where.bucket()).key(where.key(key)).contentLength((long) len);
         if (ifAbsent) r.ifNoneMatch("*");
         if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until()).contentMD5(md5(body, 0, len));
+        if (classOf(key) != null) r.storageClass(classOf(key));
       }, RequestBody.fromBytes(body));
       return true;
     } catch (S3Exception e) {
@@ -371,6 +394,7 @@ public final class S3ObjectStore implements ObjectStore {
       id = s3.createMultipartUpload(r -> {
         r.bucket(where.bucket()).key(objectKey);
         if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until());
+        if (classOf(key) != null) r.storageClass(classOf(key));
       }).uploadId();
     } catch (SdkException e) {
       throw io("start uploading " + key, e);
@@ -491,6 +515,8 @@ public final class S3ObjectStore implements ObjectStore {
       return i;
     }
     if (e instanceof S3Exception s) {
+      String archived = archived(what, s);
+      if (archived != null) return new IOException(archived, e);
       if (s.statusCode() == 403) return new IOException(refused(this, s), e);
       return new IOException("cannot " + what + " in " + where.canonical() + ": " + refused(this, s), e);
     }
