@@ -40,7 +40,8 @@ abstract class BaseCommand implements Callable<Integer> {
    */
   Workspace workspace() {
     if (workspace == null) {
-      workspace = new Workspace(new Workspace.Settings(global.catalog(), 0), Clock.systemUTC(), global::passwordFor,
+      workspace = new Workspace(new Workspace.Settings(global.catalog(), 0, Workspace.Settings.cacheDir(System.getenv(),
+          java.nio.file.Path.of(System.getProperty("user.home")))), Clock.systemUTC(), global::passwordFor,
           new StoreFactory(), System::gc);
     }
     return workspace;

@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The composition root every service works in: validated settings, the clock, where passwords come
@@ -33,10 +34,27 @@ public final class Workspace implements AutoCloseable {
    * @param catalog the catalog: an SQLite file or a {@code jdbc:postgresql:} URL; null when off
    * @param threads worker threads for bulk work (restore, check); 0 for the number of processors
    */
-  public record Settings(String catalog, int threads) {
+  public record Settings(String catalog, int threads, java.nio.file.Path cache) {
     public Settings {
       if (threads < 0) throw new IllegalArgumentException("threads must not be negative: " + threads);
       if (catalog != null && catalog.isBlank()) catalog = null;
+    }
+
+    /** Settings without a local cache for remote repositories. */
+    public Settings(String catalog, int threads) {
+      this(catalog, threads, null);
+    }
+
+    /**
+     * Where the local cache of remote repositories lives, from an environment: {@code CAIRN_CACHE_DIR},
+     * else {@code $XDG_CACHE_HOME/cairn}, else {@code ~/.cache/cairn}; null when {@code CAIRN_CACHE=off}.
+     */
+    public static java.nio.file.Path cacheDir(Map<String, String> env, java.nio.file.Path home) {
+      if ("off".equals(env.get("CAIRN_CACHE"))) return null;
+      String d = env.get("CAIRN_CACHE_DIR");
+      if (d != null && !d.isBlank()) return java.nio.file.Path.of(d);
+      String xdg = env.get("XDG_CACHE_HOME");
+      return (xdg != null && !xdg.isBlank() ? java.nio.file.Path.of(xdg) : home.resolve(".cache")).resolve("cairn");
     }
 
     public int workers() {
@@ -99,7 +117,7 @@ public final class Workspace implements AutoCloseable {
     char[] pw = secrets.password(location); // first: a password that cannot be had leaves no store open
     var store = stores.open(location);
     try {
-      return Repository.open(store, pw, clock, afterBulkGarbage);
+      return Repository.open(store, pw, clock, afterBulkGarbage, settings.cache());
     } catch (IOException | RuntimeException e) {
       store.close();
       throw e;

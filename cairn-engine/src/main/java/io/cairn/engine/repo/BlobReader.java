@@ -52,7 +52,8 @@ public final class BlobReader implements AutoCloseable {
   private byte[] readStored(MemIndex.Location loc) throws IOException {
     PackEntry e = loc.entry();
     byte[] stored = buffer(0, e.length());
-    int n = repo.readPack(loc.pack(), e.offset(), stored, 0, e.length());
+    int n = e.type() == io.cairn.engine.pack.BlobType.TREE ? repo.readTreePack(loc.pack(), e.offset(), stored, 0, e.length())
+        : repo.readPack(loc.pack(), e.offset(), stored, 0, e.length());
     if (n != e.length()) throw new CorruptObjectException("pack " + loc.pack() + " blob " + e.id(), "pack is truncated");
     return stored;
   }

@@ -267,7 +267,19 @@ public final class BlobWriter implements AutoCloseable {
             pos += n;
           }
           BlobId packId = BlobId.fromBytes(sha.digest(), 0);
+          byte[] trees = null;
+          if (repo.store() instanceof io.cairn.engine.store.CachingStore && length <= Integer.MAX_VALUE
+              && p.entries().stream().allMatch(e -> e.type() == BlobType.TREE)) {
+            // a pack of trees: the next backup reads it for its parent, so it is kept locally as it goes up
+            trees = new byte[(int) length];
+            for (int pos = 0; pos < length; ) {
+              int n = out.read(pos, trees, pos, (int) (length - pos));
+              if (n <= 0) throw new IOException("pack file ended early while caching it");
+              pos += n;
+            }
+          }
           out.commit(Repository.packKey(packId), length);
+          if (trees != null) ((io.cairn.engine.store.CachingStore) repo.store()).keepPack(Repository.packKey(packId), trees, 0, trees.length);
           live.remove(p);
           bytesStored.addAndGet(length);
           List<PackEntry> entries = p.entries();

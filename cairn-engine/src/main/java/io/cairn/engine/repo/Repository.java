@@ -150,6 +150,21 @@ public final class Repository implements Closeable, BlobSource {
     return windows.read(pack, offset, dst, dstOff, len);
   }
 
+  /** Reads part of a pack that holds trees: from the local cache when there is one (kept there whole on first read). */
+  int readTreePack(BlobId pack, long offset, byte[] dst, int dstOff, int len) throws IOException {
+    if (!(store instanceof io.cairn.engine.store.CachingStore cs)) return readPack(pack, offset, dst, dstOff, len);
+    String key = packKey(pack);
+    byte[] b = cs.cachedPack(key);
+    if (b == null) {
+      b = store.get(key);
+      cs.keepPack(key, b, 0, b.length);
+    }
+    if (offset >= b.length) return 0;
+    int n = (int) Math.min(len, b.length - offset);
+    System.arraycopy(b, (int) offset, dst, dstOff, n);
+    return n;
+  }
+
   /** Creates a repository in an empty location. */
   public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
       KeyFile.KdfParams kdf, InstantSource clock) throws IOException {
@@ -247,6 +262,16 @@ public final class Repository implements Closeable, BlobSource {
    */
   public static Repository open(ObjectStore store, char[] password, InstantSource clock, Runnable afterBulkGarbage)
       throws IOException {
+    return open(store, password, clock, afterBulkGarbage, null);
+  }
+
+  /**
+   * Like {@link #open(ObjectStore, char[], InstantSource, Runnable)}; a repository in a remote store
+   * then keeps its index objects, snapshots, group manifests and tree packs in a local cache under
+   * {@code cacheRoot}/<repository id> ({@link io.cairn.engine.store.CachingStore}); null for none.
+   */
+  public static Repository open(ObjectStore store, char[] password, InstantSource clock, Runnable afterBulkGarbage, java.nio.file.Path cacheRoot)
+      throws IOException {
     byte[] sealedConfig;
     try {
       sealedConfig = store.get(CONFIG);
@@ -291,7 +316,9 @@ public final class Repository implements Closeable, BlobSource {
     if (cfg.version() != RepoConfig.VERSION) {
       throw new UnsupportedFormatVersionException("repository " + store.location(), "format", cfg.version(), RepoConfig.VERSION);
     }
-    Repository r = new Repository(store, cfg, key, clock);
+    ObjectStore used = cacheRoot != null && store.capabilities().contains(ObjectStore.Capability.REMOTE)
+        ? new io.cairn.engine.store.CachingStore(store, cacheRoot.resolve(cfg.id())) : store;
+    Repository r = new Repository(used, cfg, key, clock);
     r.keySlot = slot;
     r.afterBulkGarbage = afterBulkGarbage;
     return r;
@@ -527,7 +554,9 @@ public final class Repository implements Closeable, BlobSource {
     byte[] k = packKeys.get(pack);
     if (k == null) {
       String key = packKey(pack);
-      byte[] header = store.get(key, 0, PackFormat.HEADER);
+      byte[] cached = store instanceof io.cairn.engine.store.CachingStore cs ? cs.cachedPack(key) : null;
+      byte[] header = cached != null ? Arrays.copyOf(cached, Math.min(cached.length, PackFormat.HEADER))
+          : store.get(key, 0, PackFormat.HEADER);
       k = sealer.packKey(PackFormat.readHeader(key, header));
       packKeys.put(pack, k);
     }
