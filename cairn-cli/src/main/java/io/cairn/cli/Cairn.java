@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
         "  CAIRN_TO_PASSWORD(_FILE), CAIRN_FROM_PASSWORD(_FILE)   the other repository's password for 'copy --to/--from', 'init --from-repo'",
         "  CAIRN_CATALOG         the catalog: an SQLite file or a jdbc:postgresql: URL; 'off' to leave it alone",
         "  XDG_DATA_HOME         where the default catalog lives (cairn/catalog.db; default ~/.local/share)",
+        "  CAIRN_CACHE_DIR       the local cache of repositories in object storage (default $XDG_CACHE_HOME/cairn or ~/.cache/cairn); CAIRN_CACHE=off for none",
         "  CAIRN_HEAP            maximum Java heap for ./cairn (default 2g)",
         "  CAIRN_JAVA_OPTS       extra JVM options for ./cairn",
         "",

@@ -18,13 +18,23 @@ import java.util.concurrent.ExecutionException;
  * per blob. Threads that need the same pack wait for one fetch. A local store is read directly.
  */
 final class PackWindows {
-  private final ObjectStore store;
+  /** Fetches a whole pack. */
+  @FunctionalInterface
+  interface Fetcher {
+    byte[] fetch(BlobId pack) throws IOException;
+  }
+
+  private final Fetcher fetcher;
   private final long budget;
   private final LinkedHashMap<BlobId, CompletableFuture<byte[]>> packs = new LinkedHashMap<>(16, 0.75f, true);
   private long held; // guarded by this: bytes of the completed packs kept
 
   PackWindows(ObjectStore store, long budget) {
-    this.store = store;
+    this(pack -> store.get(Repository.packKey(pack)), budget);
+  }
+
+  PackWindows(Fetcher fetcher, long budget) {
+    this.fetcher = fetcher;
     this.budget = budget;
   }
 
@@ -42,7 +52,7 @@ final class PackWindows {
     }
     if (fetch) {
       try {
-        byte[] b = store.get(Repository.packKey(pack));
+        byte[] b = fetcher.fetch(pack);
         f.complete(b);
         synchronized (this) {
           held += b.length;

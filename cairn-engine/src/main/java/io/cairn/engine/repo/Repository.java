@@ -99,6 +99,15 @@ public final class Repository implements Closeable, BlobSource {
     this.clock = clock;
     this.windows = store.capabilities().contains(ObjectStore.Capability.REMOTE)
         ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize())) : null;
+    this.treeWindows = store instanceof io.cairn.engine.store.CachingStore cs ? new PackWindows(pack -> {
+      String k = packKey(pack);
+      byte[] b = cs.cachedPack(k);
+      if (b == null) {
+        b = cs.get(k);
+        cs.keepPack(k, b, 0, b.length);
+      }
+      return b;
+    }, Math.max(WINDOW_BUDGET / 2, 2L * config.packSize())) : null;
     if (config.storageClass() != null) store.packStorageClass(config.storageClass());
     RepoConfig.Immutability im = config.immutable();
     if (im != null) {
@@ -152,18 +161,15 @@ public final class Repository implements Closeable, BlobSource {
 
   /** Reads part of a pack that holds trees: from the local cache when there is one (kept there whole on first read). */
   int readTreePack(BlobId pack, long offset, byte[] dst, int dstOff, int len) throws IOException {
-    if (!(store instanceof io.cairn.engine.store.CachingStore cs)) return readPack(pack, offset, dst, dstOff, len);
-    String key = packKey(pack);
-    byte[] b = cs.cachedPack(key);
-    if (b == null) {
-      b = store.get(key);
-      cs.keepPack(key, b, 0, b.length);
-    }
-    if (offset >= b.length) return 0;
-    int n = (int) Math.min(len, b.length - offset);
-    System.arraycopy(b, (int) offset, dst, dstOff, n);
-    return n;
+    if (treeWindows == null) return readPack(pack, offset, dst, dstOff, len);
+    return treeWindows.read(pack, offset, dst, dstOff, len);
   }
+
+  /**
+   * Tree packs of a cached remote repository, in memory once read (from the local cache, else from the
+   * store and then kept in the cache): a walk of many trees reads each pack file once, not per tree.
+   */
+  private final PackWindows treeWindows;
 
   /** Creates a repository in an empty location. */
   public static Repository init(ObjectStore store, char[] password, ChunkerParams chunker, int packSize, int level,
@@ -406,6 +412,7 @@ public final class Repository implements Closeable, BlobSource {
     index = null;
     hidden = null;
     if (windows != null) windows.clear();
+    if (treeWindows != null) treeWindows.clear();
   }
 
   private MemIndex loadIndex() throws IOException {
@@ -554,9 +561,13 @@ public final class Repository implements Closeable, BlobSource {
     byte[] k = packKeys.get(pack);
     if (k == null) {
       String key = packKey(pack);
-      byte[] cached = store instanceof io.cairn.engine.store.CachingStore cs ? cs.cachedPack(key) : null;
-      byte[] header = cached != null ? Arrays.copyOf(cached, Math.min(cached.length, PackFormat.HEADER))
-          : store.get(key, 0, PackFormat.HEADER);
+      byte[] header;
+      if (treeWindows != null && ((io.cairn.engine.store.CachingStore) store).has(key)) {
+        header = new byte[PackFormat.HEADER]; // a cached tree pack: read (and checked) once, whole, for its trees too
+        if (treeWindows.read(pack, 0, header, 0, PackFormat.HEADER) != PackFormat.HEADER) header = store.get(key, 0, PackFormat.HEADER);
+      } else {
+        header = store.get(key, 0, PackFormat.HEADER);
+      }
       k = sealer.packKey(PackFormat.readHeader(key, header));
       packKeys.put(pack, k);
     }

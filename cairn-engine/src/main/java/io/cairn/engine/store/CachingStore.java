@@ -108,6 +108,11 @@ public final class CachingStore implements ObjectStore {
     return read(key);
   }
 
+  /** Whether an object has a cache file (not whether it is intact: reading it checks that). */
+  public boolean has(String key) {
+    return Files.isRegularFile(file(key));
+  }
+
   /** Keeps a pack that holds only trees (written by a backup, or read whole for its trees). */
   public void keepPack(String key, byte[] bytes, int off, int len) {
     keep(key, bytes, off, len);
