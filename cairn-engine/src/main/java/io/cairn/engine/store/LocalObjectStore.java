@@ -76,7 +76,8 @@ public final class LocalObjectStore implements ObjectStore {
           if (!p.equals(tmp)) walk(p, out);
         } else {
           try {
-            out.add(new ObjectInfo(root.relativize(p).toString(), Files.size(p)));
+            var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+            out.add(new ObjectInfo(root.relativize(p).toString(), a.size(), a.lastModifiedTime().toInstant(), null, null));
           } catch (NoSuchFileException gone) {
             // deleted while listing
           }
@@ -296,7 +297,8 @@ public final class LocalObjectStore implements ObjectStore {
   public Optional<ObjectInfo> stat(String key) throws IOException {
     Path p = path(key);
     try {
-      return Optional.of(new ObjectInfo(key, Files.size(p)));
+      var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+      return Optional.of(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant(), null, null));
     } catch (NoSuchFileException e) {
       return Optional.empty();
     }

@@ -6,6 +6,7 @@ import io.cairn.engine.MissingObjectException;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.store.PendingObject;
+import io.cairn.engine.store.StoreException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
@@ -131,6 +132,11 @@ public final class S3ObjectStore implements ObjectStore {
 
   private String endpoint() {
     return where.endpoint() == null ? "AWS S3" : where.endpoint().toString();
+  }
+
+  /** Whether an S3 status is worth another try later: throttling (429, 503 SlowDown) and server errors. */
+  static boolean transientStatus(int status) {
+    return status == 429 || status >= 500;
   }
 
   /**
@@ -272,7 +278,7 @@ public final class S3ObjectStore implements ObjectStore {
     ListObjectsV2Request req = ListObjectsV2Request.builder().bucket(where.bucket()).prefix(where.key(prefix)).build();
     try {
       for (var page : s3.listObjectsV2Paginator(req)) {
-        for (S3Object o : page.contents()) out.add(new ObjectInfo(where.repoKey(o.key()), o.size()));
+        for (S3Object o : page.contents()) out.add(new ObjectInfo(where.repoKey(o.key()), o.size(), o.lastModified(), o.eTag(), null));
       }
     } catch (SdkException e) {
       throw io("list " + prefix, e);
@@ -494,7 +500,7 @@ public final class S3ObjectStore implements ObjectStore {
   public Optional<ObjectInfo> stat(String key) throws IOException {
     try {
       HeadObjectResponse h = s3.headObject(r -> r.bucket(where.bucket()).key(where.key(key)));
-      return Optional.of(new ObjectInfo(key, h.contentLength()));
+      return Optional.of(new ObjectInfo(key, h.contentLength(), h.lastModified(), h.eTag(), h.versionId()));
     } catch (S3Exception e) {
       if (e.statusCode() == 404) return Optional.empty();
       throw io("stat " + key, e);
@@ -516,10 +522,14 @@ public final class S3ObjectStore implements ObjectStore {
     }
     if (e instanceof S3Exception s) {
       String archived = archived(what, s);
-      if (archived != null) return new IOException(archived, e);
-      if (s.statusCode() == 403) return new IOException(refused(this, s), e);
-      return new IOException("cannot " + what + " in " + where.canonical() + ": " + refused(this, s), e);
+      if (archived != null) return new StoreException(archived, false, e);
+      if (s.statusCode() == 403) return new StoreException(refused(this, s), false, e);
+      boolean temporary = transientStatus(s.statusCode());
+      return new StoreException("cannot " + what + " in " + where.canonical() + ": " + refused(this, s)
+          + (temporary ? " (temporary, still failing after retries: run it again later)" : ""), temporary, e);
     }
-    return new IOException("cannot " + what + " in " + where.canonical() + ": " + e.getMessage(), e);
+    // no answer at all (a dropped connection, a timeout, a server that went away): worth trying again
+    return new StoreException("cannot " + what + " in " + where.canonical() + ": " + e.getMessage()
+        + " (temporary, still failing after retries: run it again later)", true, e);
   }
 }

@@ -24,6 +24,12 @@ class ArchivedReadTest {
   }
 
   @Test
+  void throttlingAndServerErrors_areTransient_refusalsAndMissingThingsPermanent() {
+    for (int status : new int[] {429, 500, 503}) assertThat(S3ObjectStore.transientStatus(status)).as("status " + status).isTrue();
+    for (int status : new int[] {400, 403, 404, 409}) assertThat(S3ObjectStore.transientStatus(status)).as("status " + status).isFalse();
+  }
+
+  @Test
   void otherRefusals_areNotTakenForArchivedObjects() {
     assertThat(S3ObjectStore.archived("read x", answer(403, "AccessDenied"))).isNull();
   }

@@ -46,6 +46,19 @@ abstract class S3StoreContract extends ObjectStoreContract {
   }
 
   @Test
+  void statAndList_sayWhenAnObjectWasWritten_andItsEntityTag() throws Exception {
+    ObjectStore s = store();
+    java.time.Instant before = java.time.Instant.now().minusSeconds(300);
+    s.put("index/meta", new byte[] {1, 2, 3});
+    assertThat(s.stat("index/meta")).hasValueSatisfying(i -> {
+      assertThat(i.lastModified()).isAfter(before).isBefore(java.time.Instant.now().plusSeconds(300));
+      assertThat(i.etag()).isNotBlank();
+    });
+    assertThat(s.list("index/")).filteredOn(i -> i.key().equals("index/meta")).singleElement()
+        .satisfies(i -> assertThat(i.lastModified()).isAfter(before));
+  }
+
+  @Test
   void largePendingObject_isUploadedInParts_andReadsBackWhole() throws Exception {
     ObjectStore s = store();
     byte[] data = new byte[(int) S3ObjectStore.MULTIPART_FROM + 3 * 1024 * 1024 + 17];
