@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the code under test changes the store from one thread at a time, in a fixed order (a lease
  * refresher thread writes on its own timer: give leases a time to live far longer than the run).
  */
-public final class FaultyObjectStore extends ForwardingObjectStore {
+public final class FaultyObjectStore extends io.cairn.engine.store.ForwardingObjectStore {
   private final int failAt;
   private final AtomicInteger writes = new AtomicInteger();
   private final List<String> points = Collections.synchronizedList(new ArrayList<>());
@@ -88,5 +88,19 @@ public final class FaultyObjectStore extends ForwardingObjectStore {
   public void delete(String key) throws IOException {
     point("delete " + key);
     inner.delete(key);
+  }
+
+  /** One write point per key, as a crash may come between any two of a batch's deletes. */
+  @Override
+  public void deleteAll(java.util.Collection<String> keys) throws IOException {
+    for (String k : keys) delete(k);
+  }
+
+  @Override
+  public void purge(java.util.Collection<String> keys) throws IOException {
+    for (String k : keys) {
+      point("purge " + k);
+      inner.purge(java.util.List.of(k));
+    }
   }
 }

@@ -8,12 +8,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -29,19 +27,14 @@ import java.util.stream.Stream;
  * prefix removes the cache files of objects no longer in the store. Everything else passes through.
  * The cache holds ciphertext only (objects as stored), in a folder private to its user.
  */
-public final class CachingStore implements ObjectStore {
+public final class CachingStore extends ForwardingObjectStore {
   private static final List<String> CACHED = List.of("index/", "snapshots/", "groups/");
-  private final ObjectStore inner;
   private final Path dir;
 
   /** @param dir this repository's cache folder (made on first use, mode 700) */
   public CachingStore(ObjectStore inner, Path dir) {
-    this.inner = inner;
+    super(inner);
     this.dir = dir;
-  }
-
-  public ObjectStore inner() {
-    return inner;
   }
 
   private static boolean cached(String key) {
@@ -119,11 +112,6 @@ public final class CachingStore implements ObjectStore {
   }
 
   @Override
-  public String location() {
-    return inner.location();
-  }
-
-  @Override
   public List<ObjectInfo> list(String prefix) throws IOException {
     List<ObjectInfo> out = inner.list(prefix);
     if (cached(prefix) || prefix.equals("data/")) prune(prefix, out);
@@ -184,16 +172,6 @@ public final class CachingStore implements ObjectStore {
   }
 
   @Override
-  public int sweepTemp(Instant before) throws IOException {
-    return inner.sweepTemp(before);
-  }
-
-  @Override
-  public PendingObject create() throws IOException {
-    return inner.create();
-  }
-
-  @Override
   public void delete(String key) throws IOException {
     inner.delete(key);
     drop(key);
@@ -219,38 +197,4 @@ public final class CachingStore implements ObjectStore {
     }
   }
 
-  @Override
-  public Optional<ObjectInfo> stat(String key) throws IOException {
-    return inner.stat(key);
-  }
-
-  @Override
-  public java.util.Set<Capability> capabilities() {
-    return inner.capabilities();
-  }
-
-  @Override
-  public void packStorageClass(String storageClass) {
-    inner.packStorageClass(storageClass);
-  }
-
-  @Override
-  public void lockNewObjects(java.util.function.Function<String, Lock> locks) {
-    inner.lockNewObjects(locks);
-  }
-
-  @Override
-  public Optional<Lock> lockOf(String key) throws IOException {
-    return inner.lockOf(key);
-  }
-
-  @Override
-  public void extendLock(String key, Lock lock) throws IOException {
-    inner.extendLock(key, lock);
-  }
-
-  @Override
-  public void close() throws IOException {
-    inner.close();
-  }
 }

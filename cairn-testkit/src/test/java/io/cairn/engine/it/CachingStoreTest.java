@@ -9,7 +9,7 @@ import io.cairn.engine.snapshot.Snapshot;
 import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.fs.TreeComparator;
-import io.cairn.testkit.ForwardingObjectStore;
+import io.cairn.engine.store.ForwardingObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

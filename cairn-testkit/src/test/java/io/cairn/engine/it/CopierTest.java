@@ -19,7 +19,7 @@ import io.cairn.engine.store.LocalObjectStore;
 import io.cairn.engine.store.ObjectInfo;
 import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.store.PendingObject;
-import io.cairn.testkit.ForwardingObjectStore;
+import io.cairn.engine.store.ForwardingObjectStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

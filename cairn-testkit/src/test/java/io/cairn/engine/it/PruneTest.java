@@ -25,7 +25,7 @@ import io.cairn.engine.store.ObjectStore;
 import io.cairn.engine.tree.Node;
 import io.cairn.engine.tree.NodeType;
 import io.cairn.testkit.FaultyObjectStore;
-import io.cairn.testkit.ForwardingObjectStore;
+import io.cairn.engine.store.ForwardingObjectStore;
 import io.cairn.engine.fs.TreeComparator;
 import java.io.IOException;
 import java.io.UncheckedIOException;

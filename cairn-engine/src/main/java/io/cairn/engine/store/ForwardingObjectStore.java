@@ -1,19 +1,29 @@
-package io.cairn.testkit;
+package io.cairn.engine.store;
 
-import io.cairn.engine.store.ObjectInfo;
-import io.cairn.engine.store.ObjectStore;
-import io.cairn.engine.store.PendingObject;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
-/** A store that passes every call to another; tests override the calls they watch or break. */
+/**
+ * A store that passes every call, the optional ones included (capabilities, locks, storage class,
+ * batch delete, purge), to another; a wrapper overrides what it changes ({@link CachingStore}, and
+ * the tests' fault injectors). A new method of {@link ObjectStore} is forwarded here once, so no
+ * wrapper hides what the store under it can do.
+ */
 public class ForwardingObjectStore implements ObjectStore {
   protected final ObjectStore inner;
 
   public ForwardingObjectStore(ObjectStore inner) {
     this.inner = inner;
+  }
+
+  /** The store under this one. */
+  public ObjectStore inner() {
+    return inner;
   }
 
   @Override
@@ -47,6 +57,11 @@ public class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public int sweepTemp(Instant before) throws IOException {
+    return inner.sweepTemp(before);
+  }
+
+  @Override
   public PendingObject create() throws IOException {
     return inner.create();
   }
@@ -57,13 +72,43 @@ public class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public void deleteAll(Collection<String> keys) throws IOException {
+    inner.deleteAll(keys);
+  }
+
+  @Override
+  public void purge(Collection<String> keys) throws IOException {
+    inner.purge(keys);
+  }
+
+  @Override
   public Optional<ObjectInfo> stat(String key) throws IOException {
     return inner.stat(key);
   }
 
   @Override
-  public int sweepTemp(Instant before) throws IOException {
-    return inner.sweepTemp(before);
+  public Set<Capability> capabilities() {
+    return inner.capabilities();
+  }
+
+  @Override
+  public void packStorageClass(String storageClass) {
+    inner.packStorageClass(storageClass);
+  }
+
+  @Override
+  public void lockNewObjects(Function<String, Lock> locks) {
+    inner.lockNewObjects(locks);
+  }
+
+  @Override
+  public Optional<Lock> lockOf(String key) throws IOException {
+    return inner.lockOf(key);
+  }
+
+  @Override
+  public void extendLock(String key, Lock lock) throws IOException {
+    inner.extendLock(key, lock);
   }
 
   @Override
