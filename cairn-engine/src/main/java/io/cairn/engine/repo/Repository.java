@@ -193,15 +193,7 @@ public final class Repository implements Closeable, BlobSource {
    */
   public static Repository initSharingIds(ObjectStore store, char[] password, Repository source, KeyFile.KdfParams kdf,
       InstantSource clock) throws IOException {
-    return initSharingIds(store, password, source, kdf, clock, null);
-  }
-
-  /** {@link #initSharingIds(ObjectStore, char[], Repository, KeyFile.KdfParams, InstantSource)}, immutable when asked. */
-  public static Repository initSharingIds(ObjectStore store, char[] password, Repository source, KeyFile.KdfParams kdf,
-      InstantSource clock, RepoConfig.Immutability immutable) throws IOException {
-    RepoConfig c = source.config();
-    return init(store, password, source.sealer.masterKey().sharingIds(RANDOM), c.chunker(), c.packSize(), c.compressionLevel(), kdf,
-        clock, immutable);
+    return init(store, password, source, null, 0, 0, kdf, clock, new Extras(null, null));
   }
 
   /** Whether blobs keep their ids between this repository and {@code other} (see {@link #initSharingIds}). */
