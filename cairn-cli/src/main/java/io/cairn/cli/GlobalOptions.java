@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import io.cairn.policy.RepositoryEntry;
 import io.cairn.service.PolicyService;
+import io.cairn.service.Secrets;
 import picocli.CommandLine.Option;
 
 /** Options every command shares: where the repository is, how to get its password, output form. */
@@ -95,15 +96,11 @@ final class GlobalOptions {
    * policy's, else {@code file}, the file named by {@code fileVar}, {@code var}, or a prompt naming it.
    */
   char[] otherPassword(String location, Path file, String flag, String fileVar, String var) {
-    if (policyLooked || config != null || System.getenv("CAIRN_CONFIG") != null || Files.isRegularFile(Path.of("cairn.yaml"))) {
-      io.cairn.policy.Policy p = policy();
-      if (p != null) {
-        for (RepositoryEntry r : p.repositories().values()) {
-          if (r.location().equals(location) && r.password() != null && file == null) return r.password().resolve(System.getenv()).toCharArray();
-        }
-      }
-    }
-    return secret(file, flag, fileVar, var, "password of " + location, false);
+    Secrets given = l -> secret(file, flag, fileVar, var, "password of " + l, false);
+    boolean policy = file == null && (policyLooked || config != null || System.getenv("CAIRN_CONFIG") != null
+        || Files.isRegularFile(Path.of("cairn.yaml")));
+    if (policy && policy() != null) return PolicyService.secrets(policy(), System.getenv(), given).password(location);
+    return given.password(location);
   }
 
   /** The policy's repository --repo named, if it named one. */
