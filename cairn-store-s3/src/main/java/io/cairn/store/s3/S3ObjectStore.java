@@ -32,6 +32,7 @@ import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -189,6 +190,24 @@ public final class S3ObjectStore implements ObjectStore {
     return l.mode() == Lock.Mode.COMPLIANCE ? ObjectLockMode.COMPLIANCE : ObjectLockMode.GOVERNANCE;
   }
 
+  /** Content-MD5 of part of a file (see {@link #md5(byte[], int, int)}). */
+  private static String md5(FileChannel ch, long from, long len) throws IOException {
+    try {
+      java.security.MessageDigest md = java.security.MessageDigest.getInstance("MD5");
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      for (long pos = from; pos < from + len; ) {
+        buf.clear().limit((int) Math.min(buf.capacity(), from + len - pos));
+        int n = ch.read(buf, pos);
+        if (n < 0) throw new IOException("pending object is shorter than " + (from + len) + " bytes");
+        md.update(buf.flip());
+        pos += n;
+      }
+      return java.util.Base64.getEncoder().encodeToString(md.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("the JDK has no MD5", e);
+    }
+  }
+
   /** Content-MD5 of a body: S3 requires it on a PUT with object lock settings. */
   private static String md5(byte[] b, int off, int len) {
     try {
@@ -325,7 +344,7 @@ public final class S3ObjectStore implements ObjectStore {
         if (ifAbsent) r.ifNoneMatch("*");
         if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until()).contentMD5(md5(body, 0, len));
         if (classOf(key) != null) r.storageClass(classOf(key));
-      }, RequestBody.fromBytes(body));
+      }, RequestBody.fromContentProvider(ContentStreamProvider.fromByteArrayUnsafe(body), len, OCTETS));
       return true;
     } catch (S3Exception e) {
       if (ifAbsent && (e.statusCode() == 412 || e.statusCode() == 409)) return false; // it exists (or another writer's PUT is under way)
@@ -336,7 +355,7 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** Objects from this size on are uploaded in parts (S3 takes at most 5 GiB in one PUT; parts retry alone). */
-  static final long MULTIPART_FROM = 16L << 20;
+  static final long MULTIPART_FROM = 64L << 20;
   /** The size of each part but the last (S3's minimum is 5 MiB). */
   static final int PART = 8 << 20;
 
@@ -374,13 +393,10 @@ public final class S3ObjectStore implements ObjectStore {
       public boolean commit(String key, long length) throws IOException {
         if (stat(key).isPresent()) return false;
         if (length < MULTIPART_FROM) {
-          ByteBuffer all = ByteBuffer.allocate(Math.toIntExact(length));
-          while (all.hasRemaining() && ch.read(all, all.position()) >= 0) {
-            // read the whole (small) object
-          }
-          return put(key, all.array(), 0, all.position(), true);
+          putFile(key, ch, length);
+        } else {
+          upload(key, ch, length);
         }
-        upload(key, ch, length);
         return true;
       }
 
@@ -390,6 +406,52 @@ public final class S3ObjectStore implements ObjectStore {
         Files.deleteIfExists(file);
       }
     };
+  }
+
+  /** One PUT whose body streams from the pending file (nothing copied into memory; a retry reads it again). */
+  private void putFile(String key, FileChannel ch, long length) throws IOException {
+    try {
+      Lock lock = locks.apply(key);
+      String md5 = lock == null ? null : md5(ch, 0, length);
+      s3.putObject(r -> {
+        r.bucket(where.bucket()).key(where.key(key)).contentLength(length);
+        if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until()).contentMD5(md5);
+        if (classOf(key) != null) r.storageClass(classOf(key));
+      }, RequestBody.fromContentProvider(() -> new FileSlice(ch, 0, length), length, OCTETS));
+    } catch (SdkException e) {
+      throw io("write " + key, e);
+    }
+  }
+
+  private static final String OCTETS = "application/octet-stream";
+
+  /** An input stream over part of a file by positional reads, so several streams share one channel. */
+  private static final class FileSlice extends java.io.InputStream {
+    private final FileChannel ch;
+    private long pos;
+    private final long end;
+
+    FileSlice(FileChannel ch, long from, long length) {
+      this.ch = ch;
+      this.pos = from;
+      this.end = from + length;
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) return 0;
+      if (pos >= end) return -1;
+      int n = ch.read(ByteBuffer.wrap(b, off, (int) Math.min(len, end - pos)), pos);
+      if (n < 0) throw new IOException("pending object is shorter than " + end + " bytes");
+      pos += n;
+      return n;
+    }
   }
 
   private void upload(String key, FileChannel ch, long length) throws IOException {
@@ -407,18 +469,14 @@ public final class S3ObjectStore implements ObjectStore {
     }
     try {
       List<CompletedPart> parts = new ArrayList<>();
-      byte[] buf = new byte[PART];
+      boolean locked = locks.apply(key) != null;
       for (int n = 1; (long) (n - 1) * PART < length; n++) {
         long from = (long) (n - 1) * PART;
-        int len = (int) Math.min(PART, length - from);
-        ByteBuffer bb = ByteBuffer.wrap(buf, 0, len);
-        while (bb.hasRemaining()) {
-          if (ch.read(bb, from + bb.position()) < 0) throw new IOException("pending object " + key + " is shorter than " + length + " bytes");
-        }
+        long len = Math.min(PART, length - from);
         int part = n;
-        String md5 = md5(buf, 0, len);
-        String etag = s3.uploadPart(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id).partNumber(part).contentLength((long) len)
-                .contentMD5(md5), RequestBody.fromBytes(len == PART ? buf : Arrays.copyOf(buf, len))).eTag();
+        String md5 = locked ? md5(ch, from, len) : null; // S3 requires it on the parts of a locked object
+        String etag = s3.uploadPart(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id).partNumber(part).contentLength(len)
+                .contentMD5(md5), RequestBody.fromContentProvider(() -> new FileSlice(ch, from, len), len, OCTETS)).eTag();
         parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
       }
       s3.completeMultipartUpload(r -> r.bucket(where.bucket()).key(objectKey).uploadId(id)
