@@ -83,10 +83,14 @@ public final class Repository implements Closeable, BlobSource {
   };
   private final Pool<BlobReader> readers = new Pool<>(() -> new BlobReader(this), BlobReader::dispose, Pool.defaultKeep());
 
-  /** Whole packs of a remote store, kept for the blob reads that follow (null for a local store). */
+  /** Windows on the packs of a remote store, kept for the blob reads that follow (null for a local store). */
   private final PackWindows windows;
-  /** The byte budget of {@link #windows}: eight packs of the default size. */
-  static final long WINDOW_BUDGET = 128L << 20;
+  /** The byte budget of {@link #windows} in memory: eight windows (more go to a temporary file). */
+  static final long WINDOW_BUDGET = 64L << 20;
+  /** The windows' size: segments of packs (see {@link PackWindows}). */
+  static final int WINDOW_SEGMENT = 8 << 20;
+  /** At most this much of windows read out of order goes to a temporary file, not away (see {@link PackWindows}). */
+  static final long WINDOW_SPILL = 2L << 30;
 
   private String keySlot;
   private Runnable afterBulkGarbage = NO_COLLECTION;
@@ -98,8 +102,9 @@ public final class Repository implements Closeable, BlobSource {
     this.chunker = new FastCdc(config.chunker(), key.chunkerSeed());
     this.clock = clock;
     this.windows = store.capabilities().contains(ObjectStore.Capability.REMOTE)
-        ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize())) : null;
-    this.treeWindows = store instanceof io.cairn.engine.store.CachingStore cs ? new PackWindows(pack -> {
+        ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize()), WINDOW_SEGMENT,
+            java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), WINDOW_SPILL) : null;
+    this.treeWindows = store instanceof io.cairn.engine.store.CachingStore cs ? new PackWindows((pack, offset, length) -> {
       String k = packKey(pack);
       byte[] b = cs.cachedPack(k);
       if (b == null) {

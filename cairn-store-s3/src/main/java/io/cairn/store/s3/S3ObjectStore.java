@@ -308,7 +308,7 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public byte[] get(String key) throws IOException {
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)))) {
-      return in.readAllBytes();
+      return readBody(in, Integer.MAX_VALUE);
     } catch (S3Exception e) {
       if (e.statusCode() == 404) throw new MissingObjectException(key);
       throw io("read " + key, e);
@@ -317,13 +317,25 @@ public final class S3ObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * A response's body in one array of the length the response declares (at most {@code max}), read
+   * straight into it: reading in pieces and joining them doubled the garbage of every window a
+   * restore fetches.
+   */
+  private static byte[] readBody(ResponseInputStream<GetObjectResponse> in, int max) throws IOException {
+    Long declared = in.response().contentLength();
+    if (declared == null || declared > max) return max == Integer.MAX_VALUE ? in.readAllBytes() : in.readNBytes(max);
+    byte[] b = new byte[Math.toIntExact(declared)];
+    int n = in.readNBytes(b, 0, b.length);
+    return n == b.length ? b : Arrays.copyOf(b, n);
+  }
+
   @Override
   public byte[] get(String key, long offset, int length) throws IOException {
     if (length == 0) return new byte[0];
     String range = "bytes=" + offset + "-" + (offset + length - 1);
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)).range(range))) {
-      byte[] b = in.readNBytes(length);
-      return b;
+      return readBody(in, length);
     } catch (S3Exception e) {
       if (e.statusCode() == 404) throw new MissingObjectException(key);
       if (e.statusCode() == 416) return new byte[0]; // the range starts at or after its end
