@@ -19,8 +19,13 @@ final class QuickstartCommand extends BaseCommand {
   @Option(names = "--size-mb", paramLabel = "MB", description = "Approximate size of the sample site's files (default: ${DEFAULT-VALUE}).", defaultValue = "64")
   int sizeMb;
 
+  /** The launcher's training run of its start-up cache: also exercises the clients of object stores. */
+  @Option(names = "--train", hidden = true)
+  boolean train;
+
   @Override
   public Integer call() throws Exception {
+    if (train) new io.cairn.service.StoreFactory().warmUp();
     QuickstartService.Outcome o = new QuickstartService().run(new QuickstartService.Request(dir, sizeMb), new QuickstartService.Steps() {
       @Override
       public void step(String title) {

@@ -41,6 +41,11 @@ public final class StoreFactory {
     }
   }
 
+  /** Lets every provider exercise its client without a server (see {@link StoreProvider#warmUp}). */
+  public void warmUp() {
+    providers.values().stream().distinct().forEach(StoreProvider::warmUp);
+  }
+
   /** The schemes this build opens. */
   public List<String> schemes() {
     List<String> out = new ArrayList<>(List.of("file"));

@@ -102,7 +102,7 @@ public final class CephRgwServer implements AutoCloseable {
         osd data = %s/osd/$cluster-$id
         keyring = %s/keyring
         [client.rgw.a]
-        rgw frontends = beast endpoint=127.0.0.1:%d
+        rgw frontends = beast endpoint=127.0.0.1:%d tcp_nodelay=1
         rgw data = %s/rgw
         """.formatted(fsid, monPort, memstoreBytes, dir, dir, dir, dir, dir, dir, dir, port, dir));
     String conf = dir.resolve("ceph.conf").toString();

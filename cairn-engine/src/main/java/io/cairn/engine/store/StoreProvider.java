@@ -21,6 +21,12 @@ public interface StoreProvider {
    */
   ObjectStore open(String location, Map<String, String> env, boolean create);
 
+  /**
+   * Exercises the provider's client once without a server, so that its classes are loaded and linked
+   * (a start-up cache's training run has no server to reach); never fails, never writes anywhere.
+   */
+  default void warmUp() {}
+
   /** The canonical form of a location, as the catalog records it. */
   default String canonical(String location) {
     return location;

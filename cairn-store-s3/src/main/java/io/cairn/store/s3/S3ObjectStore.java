@@ -89,14 +89,7 @@ public final class S3ObjectStore implements ObjectStore {
    * @param create a new repository: the prefix must hold no repository yet (checked by the caller)
    */
   public static S3ObjectStore open(S3Location where, Map<String, String> env, boolean create) {
-    String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
-    var b = S3Client.builder().httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofMinutes(2)).build())
-        .region(Region.of(region)).credentialsProvider(credentials(env)).forcePathStyle(where.pathStyle())
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
-    if (where.endpoint() != null) b.endpointOverride(where.endpoint());
-    S3Client client = b.build();
+    S3Client client = client(where, env).build();
     S3ObjectStore store = new S3ObjectStore(where, client);
     try {
       client.headBucket(r -> r.bucket(where.bucket()));
@@ -119,6 +112,52 @@ public final class S3ObjectStore implements ObjectStore {
       store.objectLock = false; // none configured (404), or a server without object lock (501)
     }
     return store;
+  }
+
+  private static software.amazon.awssdk.services.s3.S3ClientBuilder client(S3Location where, Map<String, String> env) {
+    String region = env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1"));
+    var b = S3Client.builder().httpClient(UrlConnectionHttpClient.builder().connectionTimeout(Duration.ofSeconds(10))
+            .socketTimeout(Duration.ofMinutes(2)).build())
+        .region(Region.of(region)).credentialsProvider(credentials(env)).forcePathStyle(where.pathStyle())
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+    if (where.endpoint() != null) b.endpointOverride(where.endpoint());
+    return b;
+  }
+
+  /**
+   * Builds a client and sends each kind of request this store sends once, to a loopback port nothing
+   * listens on, without retries; every request fails and the failures are ignored. Run by the training
+   * run of the launcher's start-up cache (no S3 server there), so that the SDK's classes, loaded and
+   * linked, are in the cache: measured, that took 0.2-0.4 s off every command on S3.
+   */
+  static void warmUp() {
+    int port;
+    try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      port = socket.getLocalPort();
+    } catch (IOException e) {
+      return;
+    }
+    Map<String, String> env = Map.of("AWS_ACCESS_KEY_ID", "warm-up", "AWS_SECRET_ACCESS_KEY", "warm-up");
+    S3Location where = S3Location.parse("s3:http://127.0.0.1:" + port + "/warm-up/repo", env);
+    try (S3Client c = client(where, env).overrideConfiguration(o -> o.retryStrategy(
+        software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build()) {
+      S3ObjectStore store = new S3ObjectStore(where, c);
+      List<IORunnable> calls = List.of(() -> c.headBucket(r -> r.bucket(where.bucket())), () -> store.get("config"),
+          () -> store.get("data/00/00", 0, 10), () -> store.list("index/"), () -> store.stat("keys/x"),
+          () -> store.put("locks/x", new byte[1], 0, 1, false), () -> store.delete("locks/x"));
+      for (IORunnable call : calls) {
+        try {
+          call.run();
+        } catch (IOException | RuntimeException expected) {
+          // nothing listens there
+        }
+      }
+    }
+  }
+
+  private interface IORunnable {
+    void run() throws IOException;
   }
 
   private static AwsCredentialsProvider credentials(Map<String, String> env) {

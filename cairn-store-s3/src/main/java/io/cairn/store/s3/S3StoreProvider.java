@@ -18,6 +18,11 @@ public final class S3StoreProvider implements StoreProvider {
   }
 
   @Override
+  public void warmUp() {
+    S3ObjectStore.warmUp();
+  }
+
+  @Override
   public String canonical(String location) {
     return S3Location.parse(location, System.getenv()).canonical();
   }
