@@ -38,12 +38,15 @@ public final class StatsService {
           raw[3] += l.entry().rawLength();
         }
       });
-      long packBytes = 0;
-      List<ObjectInfo> packs = repo.store().list("data/");
-      for (ObjectInfo o : packs) packBytes += o.size();
+      long[] packs = new long[2]; // count, bytes
+      repo.store().forEach("data/", o -> {
+        packs[0]++;
+        packs[1] += o.size();
+      });
+      long packBytes = packs[1];
       long logical = 0;
       for (Snapshot s : snaps) if (s.stats() != null) logical += s.stats().bytesTotal();
-      return new RepositoryStats(snaps.size(), packs.size(), packBytes, raw[0], raw[1], raw[2], raw[3], logical, idx.bytesPerBlob());
+      return new RepositoryStats(snaps.size(), (int) packs[0], packBytes, raw[0], raw[1], raw[2], raw[3], logical, idx.bytesPerBlob());
     }
   }
 

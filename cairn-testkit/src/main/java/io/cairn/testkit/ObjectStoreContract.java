@@ -71,6 +71,35 @@ public abstract class ObjectStoreContract {
   }
 
   @Test
+  void listPage_walksEveryObjectInKeyOrder_aPageAtATime() throws Exception {
+    ObjectStore s = store();
+    List<String> keys = new java.util.ArrayList<>();
+    for (String dir : List.of("00", "0a", "3f", "ff")) {
+      for (int i = 0; i < 5; i++) keys.add("data/" + dir + "/" + dir + "0" + i + "c");
+    }
+    for (String k : keys) s.put(k, new byte[] {1});
+    s.put("index/zz", new byte[1]);
+    s.put("data-old", new byte[1]); // a neighbour that begins like the prefix
+    List<String> paged = new java.util.ArrayList<>();
+    String after = null;
+    int pages = 0;
+    do {
+      ObjectStore.Page p = s.listPage("data/", after, 6);
+      assertThat(p.objects()).hasSizeLessThanOrEqualTo(6);
+      p.objects().forEach(o -> paged.add(o.key()));
+      after = p.next();
+      pages++;
+    } while (after != null && pages < 100);
+    assertThat(paged).containsExactlyElementsOf(keys.stream().sorted().toList());
+    assertThat(pages).isBetween(4, 5); // 20 objects, 6 a page (a last, empty page is allowed)
+    List<String> visited = new java.util.ArrayList<>();
+    s.forEach("data/", o -> visited.add(o.key()));
+    assertThat(visited).isEqualTo(paged);
+    assertThat(s.listPage("data/", "data/ff/ff04c", 6).objects()).isEmpty();
+    assertThat(s.listPage("data/", "data/3f/3f04c", 6).objects()).extracting(ObjectInfo::key).first().isEqualTo("data/ff/ff00c");
+  }
+
+  @Test
   void get_ofAMissingObject_throwsMissingObject() throws Exception {
     ObjectStore s = store();
     assertThatThrownBy(() -> s.get("data/00/none")).isInstanceOf(MissingObjectException.class).hasMessageContaining("data/00/none");

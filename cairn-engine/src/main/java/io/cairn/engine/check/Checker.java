@@ -113,13 +113,13 @@ public final class Checker {
       return new Report(snaps.size(), 0, 0, 0, 0, 0, List.copyOf(problems), List.of(), List.copyOf(notices), List.of());
     }
     Map<BlobId, Long> packSizes = new HashMap<>();
-    for (ObjectInfo o : repo.store().list("data/")) {
+    repo.store().forEach("data/", o -> {
       try {
         packSizes.put(Repository.packIdOf(o.key()), o.size());
       } catch (IllegalArgumentException e) {
         problems.add(new Problem(o.key(), "stray object in data/ (not a pack name)"));
       }
-    }
+    });
     // index entries inside existing packs
     Map<BlobId, List<PackEntry>> byPack = new HashMap<>();
     index.forEach(loc -> byPack.computeIfAbsent(loc.pack(), k -> new ArrayList<>()).add(loc.entry()));

@@ -31,16 +31,16 @@ public final class Orphans {
     Set<BlobId> indexed = new HashSet<>(repo.index().packs());
     Set<BlobId> stored = new HashSet<>();
     List<String> unindexed = new ArrayList<>();
-    for (ObjectInfo o : repo.store().list("data/")) {
+    repo.store().forEach("data/", o -> {
       BlobId p;
       try {
         p = Repository.packIdOf(o.key());
       } catch (IllegalArgumentException notAPack) {
-        continue;
+        return;
       }
       stored.add(p);
       if (!indexed.contains(p) && !doomed.contains(p)) unindexed.add(p.toString());
-    }
+    });
     List<String> missing = new ArrayList<>();
     for (BlobId p : indexed) if (!stored.contains(p) && !doomed.contains(p)) missing.add(p.toString());
     unindexed.sort(null);

@@ -151,13 +151,13 @@ public final class Pruner {
     // strict unless an earlier plan still hides packs (a snapshot may need one: its sweep keeps it)
     Set<BlobId> used = usedBlobs(snaps, index, doomedBefore.isEmpty());
     Map<BlobId, Long> packSizes = new HashMap<>();
-    for (ObjectInfo o : repo.store().list("data/")) {
+    repo.store().forEach("data/", o -> {
       try {
         packSizes.put(Repository.packIdOf(o.key()), o.size());
       } catch (IllegalArgumentException ignored) {
         // not a pack
       }
-    }
+    });
     Map<BlobId, List<PackEntry>> byPack = new HashMap<>();
     index.forEach(l -> byPack.computeIfAbsent(l.pack(), k -> new ArrayList<>()).add(l.entry()));
     long bytesTotal = 0;

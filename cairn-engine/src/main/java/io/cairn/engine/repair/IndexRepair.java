@@ -39,28 +39,29 @@ public final class IndexRepair {
       for (ObjectInfo o : repo.store().list("index/")) old.add(o.key());
       List<String> unreadable = new ArrayList<>();
       IndexBatch batch = new IndexBatch(repo, dryRun);
-      int packs = 0;
-      long blobs = 0;
-      for (ObjectInfo o : repo.store().list("data/")) {
+      long[] counts = new long[2]; // packs, blobs
+      repo.store().forEach("data/", o -> { // page by page: memory is the batch, whatever the number of packs
         BlobId pack;
         try {
           pack = Repository.packIdOf(o.key());
         } catch (IllegalArgumentException e) {
-          continue;
+          return;
         }
         List<PackEntry> entries;
         try {
           entries = repo.readPackTrailer(pack);
         } catch (CorruptObjectException e) {
           unreadable.add(o.key() + ": " + e.getMessage());
-          continue;
+          return;
         } catch (MissingObjectException e) {
-          continue;
+          return;
         }
-        packs++;
-        blobs += entries.size();
+        counts[0]++;
+        counts[1] += entries.size();
         batch.add(pack, entries);
-      }
+      });
+      int packs = (int) counts[0];
+      long blobs = counts[1];
       Set<String> fresh = batch.finish();
       if (!dryRun) {
         lease.ensureValid();

@@ -502,20 +502,20 @@ public final class Repository implements Closeable, BlobSource {
     Set<BlobId> known = new HashSet<>(idx.packs());
     known.addAll(doomedPacks()); // never bring back what a prune is deleting
     Map<BlobId, List<PackEntry>> adopted = new LinkedHashMap<>();
-    for (ObjectInfo o : store.list("data/")) {
+    store.forEach("data/", o -> {
       BlobId pack;
       try {
         pack = packIdOf(o.key());
       } catch (IllegalArgumentException e) {
-        continue;
+        return;
       }
-      if (known.contains(pack)) continue;
+      if (known.contains(pack)) return;
       try {
         adopted.put(pack, readPackTrailer(pack)); // the pack's end only, not the whole pack
       } catch (CorruptObjectException | MissingObjectException e) {
         // damaged or gone: not adopted
       }
-    }
+    });
     if (adopted.isEmpty()) return 0;
     saveIndex(adopted);
     for (Map.Entry<BlobId, List<PackEntry>> e : adopted.entrySet()) idx.add(e.getKey(), e.getValue());

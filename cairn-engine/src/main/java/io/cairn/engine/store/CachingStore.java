@@ -118,20 +118,46 @@ public final class CachingStore extends ForwardingObjectStore {
     return out;
   }
 
+  /**
+   * Visits page by page, and prunes like {@link #list}: the cache's own keys under the prefix (few:
+   * tree packs, index objects) are what it remembers, not the listing.
+   */
+  @Override
+  public void forEach(String prefix, Visitor visitor) throws IOException {
+    if (!cached(prefix) && !prefix.equals("data/")) {
+      inner.forEach(prefix, visitor);
+      return;
+    }
+    Set<String> gone = cachedKeys(prefix);
+    inner.forEach(prefix, o -> {
+      gone.remove(o.key());
+      visitor.visit(o);
+    });
+    for (String key : gone) Files.deleteIfExists(file(key));
+  }
+
   /** Removes the cache files under a prefix whose objects the listing no longer has. */
   private void prune(String prefix, List<ObjectInfo> listed) {
-    Path base = dir.resolve(prefix);
-    if (!Files.isDirectory(base)) return;
-    Set<String> present = new HashSet<>();
-    for (ObjectInfo o : listed) present.add(o.key());
-    try (Stream<Path> s = Files.walk(base)) {
-      for (Path f : s.filter(Files::isRegularFile).toList()) {
-        String key = dir.relativize(f).toString();
-        if (!present.contains(key)) Files.deleteIfExists(f);
-      }
+    Set<String> gone = cachedKeys(prefix);
+    for (ObjectInfo o : listed) gone.remove(o.key());
+    try {
+      for (String key : gone) Files.deleteIfExists(file(key));
     } catch (IOException e) {
       // left for the next listing
     }
+  }
+
+  /** The keys of the cache files under a prefix. */
+  private Set<String> cachedKeys(String prefix) {
+    Set<String> keys = new HashSet<>();
+    Path base = dir.resolve(prefix);
+    if (!Files.isDirectory(base)) return keys;
+    try (Stream<Path> s = Files.walk(base)) {
+      for (Path f : s.filter(Files::isRegularFile).toList()) keys.add(dir.relativize(f).toString());
+    } catch (IOException e) {
+      // what could be read
+    }
+    return keys;
   }
 
   @Override

@@ -37,6 +37,16 @@ public class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public Page listPage(String prefix, String after, int max) throws IOException {
+    return inner.listPage(prefix, after, max);
+  }
+
+  @Override
+  public void forEach(String prefix, Visitor visitor) throws IOException {
+    inner.forEach(prefix, visitor);
+  }
+
+  @Override
   public byte[] get(String key) throws IOException {
     return inner.get(key);
   }

@@ -11,6 +11,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -67,6 +68,53 @@ public final class LocalObjectStore implements ObjectStore {
     }
     walk(dir, out);
     return out;
+  }
+
+  @Override
+  public Page listPage(String prefix, String after, int max) throws IOException {
+    if (max <= 0) throw new IllegalArgumentException("a page holds at least one object");
+    List<ObjectInfo> out = new ArrayList<>();
+    Path dir = prefix.isEmpty() ? root : path(prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix);
+    if (!Files.isDirectory(dir)) return new Page(List.of(), null);
+    boolean more = pageWalk(dir, after, max, out);
+    return new Page(out, more ? out.get(out.size() - 1).key() : null);
+  }
+
+  /**
+   * Adds the objects below {@code dir} whose keys sort after {@code after}, in key order, until
+   * {@code max}; true when it stopped with more to come. Folders wholly before {@code after} are not
+   * read; memory is one folder's names and the page.
+   */
+  private boolean pageWalk(Path dir, String after, int max, List<ObjectInfo> out) throws IOException {
+    List<Map.Entry<String, Path>> children = new ArrayList<>(); // sort key: the key, and "/" after a folder's
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path p : ds) {
+        if (p.equals(tmp)) continue;
+        String key = root.relativize(p).toString();
+        children.add(Map.entry(Files.isDirectory(p) ? key + "/" : key, p));
+      }
+    } catch (NoSuchFileException gone) {
+      return false;
+    }
+    children.sort(Map.Entry.comparingByKey());
+    for (Map.Entry<String, Path> c : children) {
+      String key = c.getKey();
+      if (key.endsWith("/")) {
+        if (after != null && !after.startsWith(key) && key.compareTo(after) < 0) continue; // all of it comes before
+        if (pageWalk(c.getValue(), after, max, out)) return true;
+        continue;
+      }
+      if (after != null && key.compareTo(after) <= 0) continue;
+      BasicFileAttributes a;
+      try {
+        a = Files.readAttributes(c.getValue(), BasicFileAttributes.class);
+      } catch (NoSuchFileException gone) {
+        continue;
+      }
+      if (out.size() == max) return true;
+      out.add(new ObjectInfo(key, a.size(), a.lastModifiedTime().toInstant(), null, null));
+    }
+    return false;
   }
 
   private void walk(Path dir, List<ObjectInfo> out) throws IOException {

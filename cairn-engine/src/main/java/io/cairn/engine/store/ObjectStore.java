@@ -19,8 +19,47 @@ public interface ObjectStore extends Closeable {
   /** A human-readable location, used in messages. */
   String location();
 
-  /** Keys under {@code prefix} (for example {@code "snapshots/"}), in no particular order. */
+  /**
+   * Keys under {@code prefix} (for example {@code "snapshots/"}), in no particular order, all at once:
+   * for prefixes that hold few objects. Listings that can be long (packs) go page by page with
+   * {@link #forEach} or {@link #listPage}.
+   */
   List<ObjectInfo> list(String prefix) throws IOException;
+
+  /** One page of a listing: objects in key order, and the key the next page starts after (null after the last page). */
+  record Page(List<ObjectInfo> objects, String next) {}
+
+  /** Objects a page of {@link #forEach} holds. */
+  int PAGE = 1000;
+
+  /**
+   * At most {@code max} objects under {@code prefix} whose keys sort after {@code after} (null: from
+   * the first), in key order: a listing in pieces whose memory is one page whatever the number of
+   * objects. This default lists everything and cuts, for stores that are small by nature (memory).
+   */
+  default Page listPage(String prefix, String after, int max) throws IOException {
+    List<ObjectInfo> all = new java.util.ArrayList<>();
+    for (ObjectInfo o : list(prefix)) if (after == null || o.key().compareTo(after) > 0) all.add(o);
+    all.sort(java.util.Comparator.comparing(ObjectInfo::key));
+    if (all.size() <= max) return new Page(List.copyOf(all), null);
+    return new Page(List.copyOf(all.subList(0, max)), all.get(max - 1).key());
+  }
+
+  /** What {@link #forEach} calls for each object. */
+  @FunctionalInterface
+  interface Visitor {
+    void visit(ObjectInfo o) throws IOException;
+  }
+
+  /** Visits every object under {@code prefix} in key order, {@value #PAGE} at a time (see {@link #listPage}). */
+  default void forEach(String prefix, Visitor visitor) throws IOException {
+    String after = null;
+    do {
+      Page p = listPage(prefix, after, PAGE);
+      for (ObjectInfo o : p.objects()) visitor.visit(o);
+      after = p.next();
+    } while (after != null);
+  }
 
   /** The whole object; {@link io.cairn.engine.MissingObjectException} when absent. */
   byte[] get(String key) throws IOException;

@@ -345,6 +345,22 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   @Override
+  public Page listPage(String prefix, String after, int max) throws IOException {
+    if (max <= 0) throw new IllegalArgumentException("a page holds at least one object");
+    try {
+      var r = s3.listObjectsV2(b -> {
+        b.bucket(where.bucket()).prefix(where.key(prefix)).maxKeys(max);
+        if (after != null) b.startAfter(where.key(after));
+      });
+      List<ObjectInfo> out = new ArrayList<>(r.contents().size());
+      for (S3Object o : r.contents()) out.add(new ObjectInfo(where.repoKey(o.key()), o.size(), o.lastModified(), o.eTag(), null));
+      return new Page(out, Boolean.TRUE.equals(r.isTruncated()) && !out.isEmpty() ? out.get(out.size() - 1).key() : null);
+    } catch (SdkException e) {
+      throw io("list " + prefix, e);
+    }
+  }
+
+  @Override
   public byte[] get(String key) throws IOException {
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)))) {
       return readBody(in, Integer.MAX_VALUE);
