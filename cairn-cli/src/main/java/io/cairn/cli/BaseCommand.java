@@ -42,7 +42,7 @@ abstract class BaseCommand implements Callable<Integer> {
     if (workspace == null) {
       workspace = new Workspace(new Workspace.Settings(global.catalog(), 0, Workspace.Settings.cacheDir(System.getenv(),
           java.nio.file.Path.of(System.getProperty("user.home")))), Clock.systemUTC(), global::passwordFor,
-          new StoreFactory(), System::gc);
+          new StoreFactory().withSettings(global::storeSettingsFor), System::gc);
     }
     return workspace;
   }

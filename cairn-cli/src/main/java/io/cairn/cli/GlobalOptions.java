@@ -129,6 +129,12 @@ final class GlobalOptions {
     return policy().repositories().get(name);
   }
 
+  /** The store settings of a repository (endpoint, region, credentials) when the policy has it, else none. */
+  java.util.Map<String, String> storeSettingsFor(String location) {
+    if (policyLooked && policy != null) return PolicyService.storeSettings(policy, System.getenv()).apply(location);
+    return java.util.Map.of();
+  }
+
   /** The password of a repository: its reference in the policy when it is one of the policy's, else the usual sources. */
   char[] passwordFor(String location) {
     if (policyLooked && policy != null) return PolicyService.secrets(policy, System.getenv(), l -> password(false)).password(location);

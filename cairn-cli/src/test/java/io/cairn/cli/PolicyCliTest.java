@@ -34,7 +34,7 @@ class PolicyCliTest {
     Path f = Files.writeString(tmp.resolve("cairn.yaml"), yaml);
     Cli.Run r = Cli.bare("policy", "check", "--config", f.toString(), "--catalog", "off");
     assertThat(r.code()).as(r.err()).isZero();
-    assertThat(r.out()).contains(": 2 repositories, 5 classes, 6 assets, 1 groups: valid");
+    assertThat(r.out()).contains(": 3 repositories, 5 classes, 6 assets, 1 groups: valid");
     Cli.Run show = Cli.bare("policy", "show", "uploads", "--config", f.toString(), "--catalog", "off");
     assertThat(show.out()).containsPattern("rpo +5m +asset override").containsPattern("rto +30m +class critical \\(.*cairn.yaml:\\d+:\\d+\\)")
         .containsPattern("prune +daily +built-in class critical");

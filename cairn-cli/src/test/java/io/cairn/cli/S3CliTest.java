@@ -35,9 +35,15 @@ class S3CliTest {
   record Out(int code, String out, String err) {}
 
   private Out cairn(String... args) throws Exception {
-    ProcessBuilder pb = new ProcessBuilder(Cli.javaCommand(args));
     Map<String, String> env = new HashMap<>(s3.env());
     env.put("CAIRN_PASSWORD", "pw");
+    return cairnIn(env, args);
+  }
+
+  /** The CLI with exactly {@code env} (and PATH): no AWS variable unless it is given. */
+  private Out cairnIn(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Cli.javaCommand(args));
+    pb.environment().keySet().removeIf(k -> !k.equals("PATH"));
     pb.environment().putAll(env);
     pb.redirectError(tmp.resolve("err").toFile()).redirectOutput(tmp.resolve("out").toFile());
     Process p = pb.start();
@@ -82,5 +88,45 @@ class S3CliTest {
     assertThat(down.code()).isEqualTo(16);
     assertThat(List.of(down.err().strip().split("\n"))).hasSize(1);
     assertThat(cairn("snapshots", "--repo", "ftp://host/x", "--catalog", "off").err()).contains("this build knows a folder path, s3: or file: URIs");
+  }
+
+  @Test
+  void policyRepository_takesEndpointRegionAndKeysFromItsReferences_withNoAwsVariable() throws Exception {
+    Path keys = Files.createDirectories(tmp.resolve("keys"));
+    Files.writeString(keys.resolve("id"), s3.env().get("AWS_ACCESS_KEY_ID") + "\n");
+    Files.writeString(keys.resolve("secret"), s3.env().get("AWS_SECRET_ACCESS_KEY") + "\n");
+    Files.writeString(keys.resolve("wrong"), "not-the-secret\n");
+    Path data = Files.createDirectories(tmp.resolve("site"));
+    Files.writeString(data.resolve("index.html"), "<h1>shop</h1>".repeat(500));
+    String entry = """
+        repositories:
+          offsite:
+            location: s3://backups/from-policy
+            password: "env:OFFSITE_PW"
+            endpoint: %s
+            region: eu-central-1
+            access-key: "file:%s"
+            secret-key: "file:%s"
+        """;
+    Path policy = tmp.resolve("cairn.yaml");
+    Files.writeString(policy, entry.formatted(s3.endpoint(), keys.resolve("id"), keys.resolve("secret")));
+    Map<String, String> env = Map.of("OFFSITE_PW", "offsite-pw", "HOME", tmp.toString());
+    Out init = cairnIn(env, "init", "--config", policy.toString(), "--repo", "offsite", "--kdf-memory", "64", "--kdf-iterations", "1");
+    assertThat(init.code()).as(init.err()).isZero();
+    Out backup = cairnIn(env, "backup", "--config", policy.toString(), "--repo", "offsite", "--catalog", "off", data.toString());
+    assertThat(backup.code()).as(backup.err()).isZero();
+    Out snaps = cairnIn(env, "snapshots", "--config", policy.toString(), "--repo", "offsite", "--catalog", "off", "--json");
+    assertThat(snaps.code()).as(snaps.err()).isZero();
+    assertThat(snaps.out()).contains("\"id\"");
+    // the same bucket through the environment's variables finds the same repository there
+    Map<String, String> plain = new HashMap<>(s3.env());
+    plain.put("CAIRN_PASSWORD", "offsite-pw");
+    plain.put("AWS_ENDPOINT_URL", s3.endpoint());
+    assertThat(cairnIn(plain, "snapshots", "--repo", "s3://backups/from-policy", "--catalog", "off").code()).isZero();
+
+    Files.writeString(policy, entry.formatted(s3.endpoint(), keys.resolve("id"), keys.resolve("wrong")));
+    Out refused = cairnIn(env, "snapshots", "--config", policy.toString(), "--repo", "offsite", "--catalog", "off");
+    assertThat(refused.code()).isEqualTo(16);
+    assertThat(refused.err().strip()).doesNotContain("\n").contains("refused the credentials").doesNotContain("not-the-secret");
   }
 }

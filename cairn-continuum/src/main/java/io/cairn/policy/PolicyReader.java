@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
 final class PolicyReader {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Set<String> TOP = Set.of("repositories", "classes", "assets", "groups");
-  private static final Set<String> REPO = Set.of("location", "password", "role", "append-only");
+  private static final Set<String> REPO = Set.of("location", "password", "role", "append-only", "endpoint", "region", "access-key",
+      "secret-key");
   private static final Set<String> CLASS = Set.of("rpo", "rto", "retention", "consistency", "verify", "drill", "prune", "copies",
       "tiering");
   private static final Set<String> ASSET = Set.of("class", "source", "repository", "rpo", "rto", "retention", "consistency", "verify",
@@ -128,7 +129,24 @@ final class PolicyReader {
       }
     }
     Boolean appendOnly = f.bool("append-only");
-    return new RepositoryEntry(name, location, pw, r, m.where(), appendOnly != null && appendOnly);
+    String endpoint = f.string("endpoint", false);
+    String region = f.string("region", false);
+    SecretRef accessKey = secret(f, "access-key", false);
+    SecretRef secretKey = secret(f, "secret-key", false);
+    boolean objectStore = location != null && location.regionMatches(true, 0, "s3:", 0, 3);
+    if ((endpoint != null || region != null || accessKey != null || secretKey != null) && location != null && !objectStore) {
+      f.problem(endpoint != null ? "endpoint" : region != null ? "region" : accessKey != null ? "access-key" : "secret-key",
+          "repository '" + name + "' is a folder (" + location + "): endpoint, region, access-key and secret-key are for s3: locations");
+    }
+    if (endpoint != null && !endpoint.matches("(?i)https?://[^/\\s]+/?")) {
+      f.problem("endpoint", "endpoint of repository '" + name + "' must be http(s)://host[:port], not '" + endpoint + "'");
+    }
+    if (f.has("access-key") != f.has("secret-key")) {
+      f.problem(accessKey != null ? "access-key" : "secret-key", "repository '" + name + "' needs both access-key and secret-key"
+          + " (references such as file:/etc/cairn/offsite-key), or neither to use the environment's");
+    }
+    return new RepositoryEntry(name, location, pw, r, m.where(), appendOnly != null && appendOnly,
+        new RepositoryEntry.Store(endpoint, region, accessKey, secretKey));
   }
 
   private SecretRef secret(Fields f, String key, boolean required) {

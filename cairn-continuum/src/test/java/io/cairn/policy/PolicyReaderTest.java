@@ -211,4 +211,48 @@ class PolicyReaderTest {
     assertThat(Durations.parse("15 minutes")).isNull();
     assertThat(Durations.parse("PT-1H")).isNull();
   }
+
+  @Test
+  void repository_inObjectStorage_takesEndpointRegionAndKeyReferences() {
+    Policy p = read("""
+        repositories:
+          offsite:
+            location: s3://cairn-offsite/prod
+            password: "env:OFFSITE_PW"
+            endpoint: https://objects.example.net:9000
+            region: eu-central-1
+            access-key: "env:OFFSITE_KEY_ID"
+            secret-key: "env:OFFSITE_SECRET"
+        """);
+    RepositoryEntry.Store st = p.repositories().get("offsite").store();
+    assertThat(st.endpoint()).isEqualTo("https://objects.example.net:9000");
+    assertThat(st.region()).isEqualTo("eu-central-1");
+    assertThat(st.accessKey()).hasToString("env:OFFSITE_KEY_ID");
+    assertThat(st.environment(java.util.Map.of("OFFSITE_KEY_ID", "AKID", "OFFSITE_SECRET", "s3cr3t", "UNUSED", "x")))
+        .containsEntry("AWS_ACCESS_KEY_ID", "AKID")
+        .containsEntry("AWS_ENDPOINT_URL", "https://objects.example.net:9000").containsEntry("AWS_REGION", "eu-central-1")
+        .containsEntry("AWS_SECRET_ACCESS_KEY", "s3cr3t").containsEntry("AWS_SESSION_TOKEN", "");
+    assertThat(read(GOOD).repositories().get("local").store()).isEqualTo(RepositoryEntry.Store.NONE);
+  }
+
+  @Test
+  void repository_storeSettingsThatCannotApply_areProblemsNamingThem() {
+    assertThat(problems("""
+        repositories:
+          local: { location: /srv/cairn/repo, password: "env:PW", endpoint: "https://s3.example.net" }
+        """)).singleElement().asString().contains("is a folder").contains("for s3: locations");
+    assertThat(problems("""
+        repositories:
+          offsite: { location: "s3://b/p", password: "env:PW", endpoint: "s3.example.net/path" }
+        """)).singleElement().asString().contains("endpoint of repository 'offsite' must be http(s)://host[:port]");
+    assertThat(problems("""
+        repositories:
+          offsite: { location: "s3://b/p", password: "env:PW", access-key: "env:KEY_ID" }
+        """)).singleElement().asString().contains("needs both access-key and secret-key");
+    List<String> literal = problems("""
+        repositories:
+          offsite: { location: "s3://b/p", password: "env:PW", access-key: "AKIAEXAMPLE", secret-key: "wJalrEXAMPLEKEY" }
+        """);
+    assertThat(literal).hasSize(2).allSatisfy(m -> assertThat(m).contains("must be a reference").doesNotContain("EXAMPLE"));
+  }
 }

@@ -51,11 +51,27 @@ public final class PolicyService {
     };
   }
 
-  /** The workspace with the policy's repository passwords before its own: where the policy's use cases open repositories. */
+  /**
+   * The store settings of the policy's repositories (endpoint, region, credentials from their
+   * references, resolved from {@code env} when a repository is opened), by location; empty for others.
+   */
+  public static java.util.function.Function<String, Map<String, String>> storeSettings(Policy p, Map<String, String> env) {
+    return location -> {
+      for (RepositoryEntry r : p.repositories().values()) {
+        if (r.location().equals(location) && !r.store().equals(RepositoryEntry.Store.NONE)) return r.store().environment(env);
+      }
+      return Map.of();
+    };
+  }
+
+  /**
+   * The workspace with the policy's repository passwords and store settings before its own: where the
+   * policy's use cases open repositories.
+   */
   public static Workspace within(Workspace ws, Policy p, Map<String, String> env) {
     java.util.Set<String> appendOnly = new java.util.HashSet<>();
     for (RepositoryEntry r : p.repositories().values()) if (r.appendOnly()) appendOnly.add(r.location());
-    Workspace w = ws.withSecrets(secrets(p, env, ws.secrets()));
+    Workspace w = ws.withSecrets(secrets(p, env, ws.secrets())).withStores(ws.stores().withSettings(storeSettings(p, env)));
     return appendOnly.isEmpty() ? w : w.withAppendOnly(appendOnly::contains);
   }
 

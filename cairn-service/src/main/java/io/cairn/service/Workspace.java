@@ -148,6 +148,11 @@ public final class Workspace implements AutoCloseable {
     return new Workspace(settings, clock, first, stores, afterBulkGarbage, this);
   }
 
+  /** This workspace, opening stores with {@code stores} (a policy's endpoints and credentials); it shares this one's catalog. */
+  public Workspace withStores(StoreFactory stores) {
+    return new Workspace(settings, clock, secrets, stores, afterBulkGarbage, this);
+  }
+
   /**
    * Whether this workspace's credentials for a location may only add (a bucket policy or a user
    * without delete rights): forget and prune then refuse before they try, naming what they need.

@@ -31,4 +31,9 @@ public interface StoreProvider {
   default String canonical(String location) {
     return location;
   }
+
+  /** The canonical form of a location whose endpoint may come from {@code env}. */
+  default String canonical(String location, Map<String, String> env) {
+    return canonical(location);
+  }
 }

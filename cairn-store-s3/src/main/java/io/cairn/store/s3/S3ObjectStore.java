@@ -165,7 +165,8 @@ public final class S3ObjectStore implements ObjectStore {
     String secret = env.get("AWS_SECRET_ACCESS_KEY");
     if (id != null && secret != null) {
       String token = env.get("AWS_SESSION_TOKEN");
-      return StaticCredentialsProvider.create(token == null ? AwsBasicCredentials.create(id, secret) : AwsSessionCredentials.create(id, secret, token));
+      return StaticCredentialsProvider.create(token == null || token.isBlank() ? AwsBasicCredentials.create(id, secret)
+          : AwsSessionCredentials.create(id, secret, token));
     }
     return DefaultCredentialsProvider.builder().build();
   }

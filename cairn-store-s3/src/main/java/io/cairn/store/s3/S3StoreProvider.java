@@ -24,6 +24,11 @@ public final class S3StoreProvider implements StoreProvider {
 
   @Override
   public String canonical(String location) {
-    return S3Location.parse(location, System.getenv()).canonical();
+    return canonical(location, System.getenv());
+  }
+
+  @Override
+  public String canonical(String location, Map<String, String> env) {
+    return S3Location.parse(location, env).canonical();
   }
 }
