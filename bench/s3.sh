@@ -9,7 +9,7 @@
 #   --work DIR    work folder (default: a fresh one under /var/tmp, removed at the end unless --keep)
 #
 # The server is a throwaway Ceph RGW (one monitor, one memstore OSD, one gateway; the project's
-# cairn-testkit CephRgwServer, started by cairn-bench's S3Server main), both tools in one bucket
+# cairn-testkit CephRgwServer with tcp_nodelay on, started by cairn-bench's S3Server main), both tools in one bucket
 # under their own prefixes. Steps, each tool in turn before the next step:
 #   initial     first backup of DATA_DIR
 #   unchanged   the same again
@@ -64,7 +64,7 @@ trap cleanup EXIT
 for _ in $(seq 1 120); do grep -q '^ENDPOINT=' "$WORK/server.out" 2>/dev/null && break; sleep 1; done
 grep -q '^ENDPOINT=' "$WORK/server.out" || die "the S3 server did not start: $(tail -5 "$WORK/server.out")"
 while IFS='=' read -r k v; do export "$k=$v"; done < <(grep '=' "$WORK/server.out")
-export CAIRN_PASSWORD=bench RESTIC_PASSWORD=bench CAIRN_CATALOG=off CAIRN_TO_PASSWORD=bench CAIRN_FROM_PASSWORD=bench RESTIC_FROM_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache"
+export CAIRN_PASSWORD=bench RESTIC_PASSWORD=bench CAIRN_CATALOG=off CAIRN_TO_PASSWORD=bench CAIRN_FROM_PASSWORD=bench RESTIC_FROM_PASSWORD=bench RESTIC_CACHE_DIR="$WORK/restic-cache" CAIRN_CACHE_DIR="$WORK/cairn-cache"
 LOGICAL=$(du -sb --apparent-size "$DATA" | cut -f1)
 
 drop() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true; }
