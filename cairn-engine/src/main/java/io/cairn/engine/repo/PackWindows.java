@@ -31,23 +31,37 @@ import java.util.concurrent.ExecutionException;
  * bench data; keeping the windows mostly read already did not help, blobs being read again).
  */
 final class PackWindows {
-  /** Fetches {@code length} bytes of a pack from {@code offset} (fewer at its end); a whole-pack fetcher ignores both. */
+  /** Fetches a whole pack. */
   @FunctionalInterface
   interface Fetcher {
-    byte[] fetch(BlobId pack, long offset, int length) throws IOException;
+    byte[] fetch(BlobId pack) throws IOException;
   }
+
+  /** Reads a pack's bytes from {@code offset} into all of {@code into}; returns the count (fewer at its end). */
+  @FunctionalInterface
+  interface RangeFetcher {
+    int fetch(BlobId pack, long offset, byte[] into) throws IOException;
+  }
+
+  /** A window's bytes: the first {@code length} of {@code bytes} (a segment's array is reused once the window is gone). */
+  private record Bytes(byte[] bytes, int length) {}
 
   private record Window(BlobId pack, long index) {}
 
   /** A window being fetched, fetched, or spilled. */
   private static final class Slot {
-    final CompletableFuture<byte[]> data = new CompletableFuture<>();
-    // once spilled (guarded by the windows' lock): where in the spill file, and how long
+    final CompletableFuture<Bytes> data = new CompletableFuture<>();
+    // guarded by the windows' lock: readers copying from its bytes now (it stays while any is), and
+    // once spilled, where in the spill file and how long
+    int readers;
     long spilledAt = -1;
     int length;
   }
 
-  private final Fetcher fetcher;
+  private final Fetcher fetcher; // whole packs
+  private final RangeFetcher ranges; // segments
+  /** Arrays of windows that are gone, for the next fetches (guarded by this): a restore allocated an 8 MiB array per window, old-generation garbage that cost it 13 full collections. */
+  private final java.util.ArrayDeque<byte[]> free = new java.util.ArrayDeque<>();
   private final long budget;
   private final int segment; // 0: whole packs
   private final Path spillDir; // null: never spill
@@ -62,16 +76,24 @@ final class PackWindows {
    * file in {@code spillDir} (at most {@code spillLimit} bytes in all) rather than away.
    */
   PackWindows(ObjectStore store, long budget, int segment, Path spillDir, long spillLimit) {
-    this((pack, offset, length) -> store.get(Repository.packKey(pack), offset, length), budget, segment, spillDir, spillLimit);
+    this((pack, offset, into) -> store.read(Repository.packKey(pack), offset, into, 0, into.length), budget, segment, spillDir,
+        spillLimit);
   }
 
   /** Whole packs, from {@code fetcher}, in memory only. */
   PackWindows(Fetcher fetcher, long budget) {
-    this(fetcher, budget, 0, null, 0);
+    this.fetcher = fetcher;
+    this.ranges = null;
+    this.budget = budget;
+    this.segment = 0;
+    this.spillDir = null;
+    this.spillLimit = 0;
   }
 
-  PackWindows(Fetcher fetcher, long budget, int segment, Path spillDir, long spillLimit) {
-    this.fetcher = fetcher;
+  PackWindows(RangeFetcher ranges, long budget, int segment, Path spillDir, long spillLimit) {
+    if (segment <= 0) throw new IllegalArgumentException("segments need a size");
+    this.fetcher = null;
+    this.ranges = ranges;
     this.budget = budget;
     this.segment = segment;
     this.spillDir = spillDir;
@@ -102,7 +124,8 @@ final class PackWindows {
         slot = new Slot();
         windows.put(w, slot);
         fetch = true;
-      } else if (slot.spilledAt >= 0) {
+      }
+      if (slot.spilledAt >= 0) {
         if (off >= slot.length) return 0;
         int n = (int) Math.min(len, slot.length - off);
         ByteBuffer b = ByteBuffer.wrap(dst, dstOff, n);
@@ -111,41 +134,71 @@ final class PackWindows {
         }
         return n;
       }
+      slot.readers++; // its bytes stay until this read has copied them
     }
-    CompletableFuture<byte[]> f = slot.data;
-    if (fetch) {
+    try {
+      CompletableFuture<Bytes> f = slot.data;
+      if (fetch) {
+        try {
+          Bytes b = fetch(w);
+          f.complete(b);
+          synchronized (this) {
+            held += b.bytes().length;
+            evict(w);
+          }
+        } catch (IOException | RuntimeException e) {
+          f.completeExceptionally(e);
+          synchronized (this) {
+            windows.remove(w, slot);
+          }
+          throw e;
+        }
+      }
+      Bytes b;
       try {
-        byte[] b = fetcher.fetch(w.pack(), w.index() * segment, segment);
-        f.complete(b);
-        synchronized (this) {
-          held += b.length;
-          evict(w);
-        }
-      } catch (IOException | RuntimeException e) {
-        f.completeExceptionally(e);
-        synchronized (this) {
-          windows.remove(w, slot);
-        }
-        throw e;
+        b = f.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("interrupted while reading pack " + w.pack());
+      } catch (ExecutionException e) {
+        Throwable c = e.getCause();
+        if (c instanceof IOException io) throw io;
+        if (c instanceof RuntimeException r) throw r;
+        throw new UncheckedIOException(new IOException(c));
+      }
+      if (off >= b.length()) return 0;
+      int n = (int) Math.min(len, b.length() - off);
+      System.arraycopy(b.bytes(), (int) off, dst, dstOff, n);
+      return n;
+    } finally {
+      synchronized (this) {
+        slot.readers--;
       }
     }
-    byte[] b;
-    try {
-      b = f.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while reading pack " + w.pack());
-    } catch (ExecutionException e) {
-      Throwable c = e.getCause();
-      if (c instanceof IOException io) throw io;
-      if (c instanceof RuntimeException r) throw r;
-      throw new UncheckedIOException(new IOException(c));
+  }
+
+  /** Fetches a window: a whole pack, or a segment into an array of a window that is gone. */
+  private Bytes fetch(Window w) throws IOException {
+    if (segment == 0) {
+      byte[] b = fetcher.fetch(w.pack());
+      return new Bytes(b, b.length);
     }
-    if (b == null) return readWindow(w, off, dst, dstOff, len); // spilled meanwhile
-    if (off >= b.length) return 0;
-    int n = (int) Math.min(len, b.length - off);
-    System.arraycopy(b, (int) off, dst, dstOff, n);
-    return n;
+    byte[] into;
+    synchronized (this) {
+      into = free.poll();
+    }
+    if (into == null) into = new byte[segment];
+    try {
+      return new Bytes(into, ranges.fetch(w.pack(), w.index() * segment, into));
+    } catch (IOException | RuntimeException e) {
+      recycle(into);
+      throw e;
+    }
+  }
+
+  /** Keeps a segment's array for a later fetch, as many as the budget holds. */
+  private synchronized void recycle(byte[] b) {
+    if (segment > 0 && b.length == segment && (long) free.size() * segment < budget) free.push(b);
   }
 
   /** Frees memory until within budget, least recently used first (see the class comment), never dropping {@code keep}. */
@@ -154,32 +207,34 @@ final class PackWindows {
     while (held > budget && it.hasNext()) {
       Map.Entry<Window, Slot> e = it.next();
       Slot s = e.getValue();
-      if (e.getKey().equals(keep) || s.spilledAt >= 0 || !s.data.isDone() || s.data.isCompletedExceptionally()) continue;
-      byte[] b = s.data.join();
-      held -= b.length;
+      if (e.getKey().equals(keep) || s.readers > 0 || s.spilledAt >= 0 || !s.data.isDone() || s.data.isCompletedExceptionally()) continue;
+      Bytes b = s.data.join();
+      held -= b.bytes().length;
       if (!spill(s, b)) it.remove();
+      recycle(b.bytes());
     }
   }
 
   /** Moves a window from memory into the spill file; false when there is no room. */
-  private boolean spill(Slot s, byte[] b) throws IOException {
-    if (spillDir == null || spilled + b.length > spillLimit) return false;
+  private boolean spill(Slot s, Bytes bytes) throws IOException {
+    if (spillDir == null || spilled + bytes.length() > spillLimit) return false;
     if (spill == null) {
       Path file = Files.createTempFile(spillDir, "cairn-windows-", ".tmp",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       spill = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
     }
-    ByteBuffer buf = ByteBuffer.wrap(b);
+    ByteBuffer buf = ByteBuffer.wrap(bytes.bytes(), 0, bytes.length());
     while (buf.hasRemaining()) spilled += spill.write(buf, spilled);
-    s.spilledAt = spilled - b.length;
-    s.length = b.length;
-    s.data.obtrudeValue(null); // the bytes go; a reader that took the slot before looks again
+    s.spilledAt = spilled - bytes.length();
+    s.length = bytes.length();
+    s.data.obtrudeValue(new Bytes(new byte[0], 0)); // the array goes back to the pool; no reader holds it (readers == 0)
     return true;
   }
 
   /** Drops every window and the spill file. */
   synchronized void clear() {
     windows.clear();
+    free.clear();
     held = 0;
     if (spill != null) {
       try {

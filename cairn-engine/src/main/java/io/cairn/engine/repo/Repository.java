@@ -104,7 +104,7 @@ public final class Repository implements Closeable, BlobSource {
     this.windows = store.capabilities().contains(ObjectStore.Capability.REMOTE)
         ? new PackWindows(store, Math.max(WINDOW_BUDGET, 2L * config.packSize()), WINDOW_SEGMENT,
             java.nio.file.Path.of(System.getProperty("java.io.tmpdir")), WINDOW_SPILL) : null;
-    this.treeWindows = store instanceof io.cairn.engine.store.CachingStore cs ? new PackWindows((pack, offset, length) -> {
+    this.treeWindows = store instanceof io.cairn.engine.store.CachingStore cs ? new PackWindows(pack -> {
       String k = packKey(pack);
       byte[] b = cs.cachedPack(k);
       if (b == null) {

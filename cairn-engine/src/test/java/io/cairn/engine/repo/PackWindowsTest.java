@@ -24,11 +24,14 @@ class PackWindowsTest {
   private final Map<BlobId, byte[]> packs = Map.of(id(1), bytes(1, 3500), id(2), bytes(2, 3500));
   private final Map<String, AtomicInteger> fetches = new ConcurrentHashMap<>();
 
-  private final PackWindows.Fetcher fetcher = (pack, offset, length) -> {
+  private final PackWindows.RangeFetcher fetcher = (pack, offset, into) -> {
     fetches.computeIfAbsent(pack + "@" + offset, k -> new AtomicInteger()).incrementAndGet();
     byte[] p = packs.get(pack);
-    if (offset >= p.length) return new byte[0];
-    return Arrays.copyOfRange(p, (int) offset, (int) Math.min(p.length, offset + length));
+    if (offset >= p.length) return 0;
+    int n = (int) Math.min(into.length, p.length - offset);
+    Arrays.fill(into, (byte) 0x5a); // whatever a reused array held before must not show
+    System.arraycopy(p, (int) offset, into, 0, n);
+    return n;
   };
 
   @Test
@@ -86,6 +89,38 @@ class PackWindowsTest {
     for (Thread t : ts) t.join();
     assertThat(fetches).containsOnlyKeys(id(2) + "@0");
     assertThat(fetches.get(id(2) + "@0").get()).isEqualTo(1);
+  }
+
+  @Test
+  void read_manyThreadsAndASmallBudget_reusedArraysNeverShowOtherBytes() throws Exception {
+    for (boolean spill : new boolean[] {true, false}) {
+      PackWindows w = new PackWindows(fetcher, 2 * SEGMENT, SEGMENT, spill ? spillDir : null, 1 << 20);
+      Thread[] ts = new Thread[6];
+      java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+      for (int t = 0; t < ts.length; t++) {
+        long seed = t;
+        ts[t] = Thread.ofPlatform().start(() -> {
+          Random r = new Random(seed);
+          try {
+            for (int i = 0; i < 2_000; i++) {
+              int p = 1 + r.nextInt(2);
+              int off = r.nextInt(3400);
+              int len = 1 + r.nextInt(3500 - off);
+              byte[] dst = new byte[len];
+              int n = w.read(id(p), off, dst, 0, len);
+              if (n != len || !Arrays.equals(dst, Arrays.copyOfRange(packs.get(id(p)), off, off + len))) {
+                throw new AssertionError("pack " + p + " at " + off + "+" + len + " read wrong bytes");
+              }
+            }
+          } catch (Throwable e) {
+            failed.compareAndSet(null, e);
+          }
+        });
+      }
+      for (Thread t : ts) t.join();
+      assertThat(failed.get()).as("spill " + spill).isNull();
+      w.clear();
+    }
   }
 
   /** Reads both packs whole, in pieces across segments, interleaved, twice; checks every byte. */
