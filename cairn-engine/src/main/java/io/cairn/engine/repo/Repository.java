@@ -771,6 +771,8 @@ public final class Repository implements Closeable, BlobSource {
   @Override
   public void close() throws IOException {
     readers.close();
+    if (windows != null) windows.clear(); // and the spill file with them: a long-running process closes many repositories
+    if (treeWindows != null) treeWindows.clear();
     store.close();
   }
 }
