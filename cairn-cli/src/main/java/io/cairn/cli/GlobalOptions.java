@@ -130,8 +130,8 @@ final class GlobalOptions {
   }
 
   /** The store settings of a repository (endpoint, region, credentials) when the policy has it, else none. */
-  java.util.Map<String, String> storeSettingsFor(String location) {
-    if (policyLooked && policy != null) return PolicyService.storeSettings(policy, System.getenv()).apply(location);
+  java.util.Map<String, String> storeSettingsFor(String location, boolean credentials) {
+    if (policyLooked && policy != null) return PolicyService.storeSettings(policy, System.getenv()).of(location, credentials);
     return java.util.Map.of();
   }
 

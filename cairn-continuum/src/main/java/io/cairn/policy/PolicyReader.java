@@ -138,7 +138,10 @@ final class PolicyReader {
       f.problem(endpoint != null ? "endpoint" : region != null ? "region" : accessKey != null ? "access-key" : "secret-key",
           "repository '" + name + "' is a folder (" + location + "): endpoint, region, access-key and secret-key are for s3: locations");
     }
-    if (endpoint != null && !endpoint.matches("(?i)https?://[^/\\s]+/?")) {
+    if (endpoint != null && objectStore && location.regionMatches(true, 0, "s3:http", 0, 7)) {
+      f.problem("endpoint", "repository '" + name + "' names its server in its location (" + location + "); 'endpoint' is for"
+          + " s3://BUCKET/PREFIX locations: drop one of them");
+    } else if (endpoint != null && !endpoint.matches("(?i)https?://[^/\\s]+/?")) {
       f.problem("endpoint", "endpoint of repository '" + name + "' must be http(s)://host[:port], not '" + endpoint + "'");
     }
     if (f.has("access-key") != f.has("secret-key")) {

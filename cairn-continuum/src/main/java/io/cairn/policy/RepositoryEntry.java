@@ -39,16 +39,17 @@ public record RepositoryEntry(String name, String location, SecretRef password, 
     /**
      * The environment variables these settings stand for ({@code AWS_ENDPOINT_URL(_S3)}, {@code AWS_REGION},
      * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY}), the references resolved from
-     * {@code env} now; empty when none is set.
+     * {@code env} now; empty when none is set. Without {@code credentials}, the endpoint and region
+     * only (what names the store), no reference resolved.
      */
-    public Map<String, String> environment(Map<String, String> env) {
+    public Map<String, String> environment(Map<String, String> env, boolean credentials) {
       Map<String, String> out = new LinkedHashMap<>();
       if (endpoint != null) {
         out.put("AWS_ENDPOINT_URL", endpoint);
         out.put("AWS_ENDPOINT_URL_S3", endpoint); // the environment's S3-only endpoint would come first
       }
       if (region != null) out.put("AWS_REGION", region);
-      if (accessKey != null && secretKey != null) {
+      if (credentials && accessKey != null && secretKey != null) {
         out.put("AWS_ACCESS_KEY_ID", accessKey.resolve(env));
         out.put("AWS_SECRET_ACCESS_KEY", secretKey.resolve(env));
         out.put("AWS_SESSION_TOKEN", ""); // the environment's token belongs to the environment's keys

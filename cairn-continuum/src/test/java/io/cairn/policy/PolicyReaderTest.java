@@ -228,7 +228,8 @@ class PolicyReaderTest {
     assertThat(st.endpoint()).isEqualTo("https://objects.example.net:9000");
     assertThat(st.region()).isEqualTo("eu-central-1");
     assertThat(st.accessKey()).hasToString("env:OFFSITE_KEY_ID");
-    assertThat(st.environment(java.util.Map.of("OFFSITE_KEY_ID", "AKID", "OFFSITE_SECRET", "s3cr3t", "UNUSED", "x")))
+    assertThat(st.environment(java.util.Map.of(), false)).containsOnlyKeys("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_REGION");
+    assertThat(st.environment(java.util.Map.of("OFFSITE_KEY_ID", "AKID", "OFFSITE_SECRET", "s3cr3t", "UNUSED", "x"), true))
         .containsEntry("AWS_ACCESS_KEY_ID", "AKID")
         .containsEntry("AWS_ENDPOINT_URL", "https://objects.example.net:9000").containsEntry("AWS_REGION", "eu-central-1")
         .containsEntry("AWS_SECRET_ACCESS_KEY", "s3cr3t").containsEntry("AWS_SESSION_TOKEN", "");
@@ -245,6 +246,10 @@ class PolicyReaderTest {
         repositories:
           offsite: { location: "s3://b/p", password: "env:PW", endpoint: "s3.example.net/path" }
         """)).singleElement().asString().contains("endpoint of repository 'offsite' must be http(s)://host[:port]");
+    assertThat(problems("""
+        repositories:
+          offsite: { location: "s3:http://127.0.0.1:9000/b/p", password: "env:PW", endpoint: "http://10.0.0.1:9000" }
+        """)).singleElement().asString().contains("names its server in its location").contains("drop one of them");
     assertThat(problems("""
         repositories:
           offsite: { location: "s3://b/p", password: "env:PW", access-key: "env:KEY_ID" }

@@ -55,10 +55,12 @@ public final class PolicyService {
    * The store settings of the policy's repositories (endpoint, region, credentials from their
    * references, resolved from {@code env} when a repository is opened), by location; empty for others.
    */
-  public static java.util.function.Function<String, Map<String, String>> storeSettings(Policy p, Map<String, String> env) {
-    return location -> {
+  public static StoreFactory.Settings storeSettings(Policy p, Map<String, String> env) {
+    return (location, credentials) -> {
       for (RepositoryEntry r : p.repositories().values()) {
-        if (r.location().equals(location) && !r.store().equals(RepositoryEntry.Store.NONE)) return r.store().environment(env);
+        if (r.location().equals(location) && !r.store().equals(RepositoryEntry.Store.NONE)) {
+          return r.store().environment(env, credentials);
+        }
       }
       return Map.of();
     };

@@ -29,7 +29,18 @@ public final class StoreFactory {
   private final Map<String, StoreProvider> providers;
   private final Map<String, String> env;
   /** Settings of one location that take the place of the environment's (a policy's endpoint and credentials). */
-  private final java.util.function.Function<String, Map<String, String>> settings;
+  private final Settings settings;
+
+  /**
+   * Settings of a location in the place of the environment's variables of the same names
+   * ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, ...); empty for a
+   * location it has none for. Without {@code credentials}, only what names the store (its endpoint):
+   * naming a location never needs its keys.
+   */
+  @FunctionalInterface
+  public interface Settings {
+    Map<String, String> of(String location, boolean credentials);
+  }
 
   /** With the providers on the class path, credentials and endpoints from the process's environment. */
   public StoreFactory() {
@@ -39,38 +50,36 @@ public final class StoreFactory {
   public StoreFactory(Map<String, String> env) {
     this.env = Map.copyOf(env);
     this.providers = new LinkedHashMap<>();
-    this.settings = location -> Map.of();
+    this.settings = (location, credentials) -> Map.of();
     for (StoreProvider p : ServiceLoader.load(StoreProvider.class, StoreFactory.class.getClassLoader())) {
       for (String s : p.schemes()) providers.putIfAbsent(s, p);
     }
   }
 
-  private StoreFactory(StoreFactory base, java.util.function.Function<String, Map<String, String>> settings) {
+  private StoreFactory(StoreFactory base, Settings settings) {
     this.env = base.env;
     this.providers = base.providers;
     this.settings = settings;
   }
 
   /**
-   * This factory, with settings for some locations in the place of the environment's variables of the
-   * same names ({@code AWS_ENDPOINT_URL}, {@code AWS_REGION}, {@code AWS_ACCESS_KEY_ID}, ...): a
-   * policy's repository entries. {@code forLocation} gives an empty map for the others; its settings
-   * come first, then this factory's.
+   * This factory, with settings for some locations (a policy's repository entries) in the place of
+   * the environment's; {@code forLocation}'s come first, then this factory's.
    */
-  public StoreFactory withSettings(java.util.function.Function<String, Map<String, String>> forLocation) {
-    java.util.function.Function<String, Map<String, String>> mine = settings;
-    return new StoreFactory(this, location -> {
-      Map<String, String> first = forLocation.apply(location);
-      if (first.isEmpty()) return mine.apply(location);
-      Map<String, String> merged = new java.util.HashMap<>(mine.apply(location));
+  public StoreFactory withSettings(Settings forLocation) {
+    Settings mine = settings;
+    return new StoreFactory(this, (location, credentials) -> {
+      Map<String, String> first = forLocation.of(location, credentials);
+      if (first.isEmpty()) return mine.of(location, credentials);
+      Map<String, String> merged = new java.util.HashMap<>(mine.of(location, credentials));
       merged.putAll(first);
       return merged;
     });
   }
 
-  /** The environment a location's store is opened with. */
-  private Map<String, String> envFor(String location) {
-    Map<String, String> s = settings.apply(location);
+  /** The environment a location's store is opened (or, without credentials, named) with. */
+  private Map<String, String> envFor(String location, boolean credentials) {
+    Map<String, String> s = settings.of(location, credentials);
     if (s.isEmpty()) return env;
     Map<String, String> merged = new java.util.HashMap<>(env);
     merged.putAll(s);
@@ -129,14 +138,14 @@ public final class StoreFactory {
   /** The canonical form of a location, as the catalog records it: an absolute path for local stores. */
   public String canonical(String location) {
     StoreProvider p = provider(location);
-    return p != null ? p.canonical(location, envFor(location)) : localPath(location).toAbsolutePath().toString();
+    return p != null ? p.canonical(location, envFor(location, false)) : localPath(location).toAbsolutePath().toString();
   }
 
   /** Opens the store of an existing repository; fails with REPOSITORY_NOT_FOUND when there is none. */
   public ObjectStore open(String location) {
     StoreProvider p = provider(location);
     if (p != null) {
-      ObjectStore store = p.open(location, envFor(location), false);
+      ObjectStore store = p.open(location, envFor(location, true), false);
       try {
         if (store.stat(io.cairn.engine.repo.Repository.CONFIG).isEmpty()) {
           throw new CairnException(ErrorCode.REPOSITORY_NOT_FOUND, "no repository at " + store.location() + " (no config object)",
@@ -162,7 +171,7 @@ public final class StoreFactory {
   /** Opens (creating its folder) the store for a new repository. */
   public ObjectStore create(String location) {
     StoreProvider p = provider(location);
-    if (p != null) return p.open(location, envFor(location), true);
+    if (p != null) return p.open(location, envFor(location, true), true);
     return new LocalObjectStore(localPath(location));
   }
 

@@ -70,6 +70,7 @@ final class PackWindows {
   private long held; // guarded by this: bytes of the completed windows in memory
   private FileChannel spill; // guarded by this
   private long spilled; // guarded by this: bytes written to the spill file
+  private boolean spillOff; // guarded by this: writing it failed (a full disk): no more spilling until cleared
 
   /**
    * Segments of {@code segment} bytes of a store's packs; windows out of memory go to a temporary
@@ -129,10 +130,18 @@ final class PackWindows {
         if (off >= slot.length) return 0;
         int n = (int) Math.min(len, slot.length - off);
         ByteBuffer b = ByteBuffer.wrap(dst, dstOff, n);
-        while (b.hasRemaining()) {
-          if (spill.read(b, slot.spilledAt + off + b.position() - dstOff) < 0) throw new IOException("spilled window cut short");
+        try {
+          while (b.hasRemaining()) {
+            if (spill.read(b, slot.spilledAt + off + b.position() - dstOff) < 0) throw new IOException("spilled window cut short");
+          }
+          return n;
+        } catch (IOException e) {
+          // an interrupt closes the channel; a disk may fail: the spilled windows are fetched again
+          dropSpill();
+          slot = new Slot();
+          windows.put(w, slot);
+          fetch = true;
         }
-        return n;
       }
       slot.readers++; // its bytes stay until this read has copied them
     }
@@ -143,10 +152,12 @@ final class PackWindows {
           Bytes b = fetch(w);
           f.complete(b);
           synchronized (this) {
-            held += b.bytes().length;
-            evict(w);
+            if (windows.get(w) == slot) { // not cleared meanwhile
+              held += b.bytes().length;
+              evict(w);
+            }
           }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) { // an Error too: readers waiting for this window must not wait for ever
           f.completeExceptionally(e);
           synchronized (this) {
             windows.remove(w, slot);
@@ -190,7 +201,7 @@ final class PackWindows {
     if (into == null) into = new byte[segment];
     try {
       return new Bytes(into, ranges.fetch(w.pack(), w.index() * segment, into));
-    } catch (IOException | RuntimeException e) {
+    } catch (Throwable e) {
       recycle(into);
       throw e;
     }
@@ -202,7 +213,8 @@ final class PackWindows {
   }
 
   /** Frees memory until within budget, least recently used first (see the class comment), never dropping {@code keep}. */
-  private void evict(Window keep) throws IOException {
+  private void evict(Window keep) {
+    boolean spillFailed = false;
     Iterator<Map.Entry<Window, Slot>> it = windows.entrySet().iterator();
     while (held > budget && it.hasNext()) {
       Map.Entry<Window, Slot> e = it.next();
@@ -210,8 +222,20 @@ final class PackWindows {
       if (e.getKey().equals(keep) || s.readers > 0 || s.spilledAt >= 0 || !s.data.isDone() || s.data.isCompletedExceptionally()) continue;
       Bytes b = s.data.join();
       held -= b.bytes().length;
-      if (!spill(s, b)) it.remove();
+      boolean spilled = false;
+      if (!spillFailed && !spillOff) {
+        try {
+          spilled = spill(s, b);
+        } catch (IOException full) {
+          spillFailed = true; // a full or failing disk: windows are dropped (and fetched again) from now on
+        }
+      }
+      if (!spilled) it.remove();
       recycle(b.bytes());
+    }
+    if (spillFailed) {
+      dropSpill();
+      spillOff = true;
     }
   }
 
@@ -224,11 +248,27 @@ final class PackWindows {
       spill = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
     }
     ByteBuffer buf = ByteBuffer.wrap(bytes.bytes(), 0, bytes.length());
-    while (buf.hasRemaining()) spilled += spill.write(buf, spilled);
+    long at = spilled;
+    while (buf.hasRemaining()) at += spill.write(buf, at);
+    spilled = at;
     s.spilledAt = spilled - bytes.length();
     s.length = bytes.length();
     s.data.obtrudeValue(new Bytes(new byte[0], 0)); // the array goes back to the pool; no reader holds it (readers == 0)
     return true;
+  }
+
+  /** Forgets the spilled windows and the spill file (they are fetched again when needed); caller holds the lock. */
+  private void dropSpill() {
+    windows.values().removeIf(s -> s.spilledAt >= 0);
+    if (spill != null) {
+      try {
+        spill.close();
+      } catch (IOException ignored) {
+        // deleted on close
+      }
+    }
+    spill = null;
+    spilled = 0;
   }
 
   /** Drops every window and the spill file. */
@@ -236,6 +276,7 @@ final class PackWindows {
     windows.clear();
     free.clear();
     held = 0;
+    spillOff = false;
     if (spill != null) {
       try {
         spill.close();

@@ -133,7 +133,11 @@ public final class CachingStore extends ForwardingObjectStore {
       gone.remove(o.key());
       visitor.visit(o);
     });
-    for (String key : gone) Files.deleteIfExists(file(key));
+    try {
+      for (String key : gone) Files.deleteIfExists(file(key));
+    } catch (IOException e) {
+      // left for the next listing: the cache never fails what it serves
+    }
   }
 
   /** Removes the cache files under a prefix whose objects the listing no longer has. */

@@ -57,6 +57,10 @@ public interface ObjectStore extends Closeable {
     do {
       Page p = listPage(prefix, after, PAGE);
       for (ObjectInfo o : p.objects()) visitor.visit(o);
+      if (p.next() != null && after != null && p.next().compareTo(after) <= 0) {
+        throw new IOException("the listing of " + prefix + " in " + location() + " does not advance past " + after
+            + " (a store that ignores where a page starts)");
+      }
       after = p.next();
     } while (after != null);
   }

@@ -73,6 +73,33 @@ class PackWindowsTest {
   }
 
   @Test
+  void read_spillFolderUnusable_dropsWindowsInsteadAndStaysCorrect() throws IOException {
+    PackWindows w = new PackWindows(fetcher, 2 * SEGMENT, SEGMENT, spillDir.resolve("not-there"), 1 << 20);
+    readAllTwice(w); // checks every byte
+    assertThat(fetches.values().stream().mapToInt(AtomicInteger::get).sum()).isGreaterThan(8);
+  }
+
+  @Test
+  void read_afterAFetchFailedWithAnError_fetchesAgainInsteadOfWaitingForEver() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    PackWindows w = new PackWindows((pack, offset, into) -> {
+      if (calls.incrementAndGet() == 1) throw new OutOfMemoryError("simulated");
+      return fetcher.fetch(pack, offset, into);
+    }, 10 * SEGMENT, SEGMENT, spillDir, 1 << 20);
+    byte[] dst = new byte[10];
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> w.read(id(1), 0, dst, 0, 10)).isInstanceOf(OutOfMemoryError.class);
+    var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return w.read(id(1), 0, dst, 0, 10);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(10);
+    assertThat(dst).isEqualTo(Arrays.copyOf(packs.get(id(1)), 10));
+  }
+
+  @Test
   void read_manyThreadsOneWindow_fetchOnce() throws Exception {
     PackWindows w = new PackWindows(fetcher, 10 * SEGMENT, SEGMENT, spillDir, 1 << 20);
     Thread[] ts = new Thread[8];

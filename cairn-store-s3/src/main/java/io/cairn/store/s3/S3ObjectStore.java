@@ -355,7 +355,10 @@ public final class S3ObjectStore implements ObjectStore {
       });
       List<ObjectInfo> out = new ArrayList<>(r.contents().size());
       for (S3Object o : r.contents()) out.add(new ObjectInfo(where.repoKey(o.key()), o.size(), o.lastModified(), o.eTag(), null));
-      return new Page(out, Boolean.TRUE.equals(r.isTruncated()) && !out.isEmpty() ? out.get(out.size() - 1).key() : null);
+      boolean more = Boolean.TRUE.equals(r.isTruncated());
+      if (more && out.isEmpty()) throw new IOException("cannot list " + prefix + " in " + where.canonical() + ": the server cut a page of"
+          + " the listing short without returning any key (run it again later)");
+      return new Page(out, more ? out.get(out.size() - 1).key() : null);
     } catch (SdkException e) {
       throw io("list " + prefix, e);
     }
@@ -476,11 +479,8 @@ public final class S3ObjectStore implements ObjectStore {
       @Override
       public boolean commit(String key, long length) throws IOException {
         if (stat(key).isPresent()) return false;
-        if (length < MULTIPART_FROM) {
-          putFile(key, ch, length);
-        } else {
-          upload(key, ch, length);
-        }
+        if (length < MULTIPART_FROM) return putFile(key, ch, length);
+        upload(key, ch, length);
         return true;
       }
 
@@ -493,15 +493,19 @@ public final class S3ObjectStore implements ObjectStore {
   }
 
   /** One PUT whose body streams from the pending file (nothing copied into memory; a retry reads it again). */
-  private void putFile(String key, FileChannel ch, long length) throws IOException {
+  private boolean putFile(String key, FileChannel ch, long length) throws IOException {
     try {
       Lock lock = locks.apply(key);
       String md5 = lock == null ? null : md5(ch, 0, length);
       s3.putObject(r -> {
-        r.bucket(where.bucket()).key(where.key(key)).contentLength(length);
+        r.bucket(where.bucket()).key(where.key(key)).contentLength(length).ifNoneMatch("*"); // a racing writer's copy stays alone
         if (lock != null) r.objectLockMode(mode(lock)).objectLockRetainUntilDate(lock.until()).contentMD5(md5);
         if (classOf(key) != null) r.storageClass(classOf(key));
       }, RequestBody.fromContentProvider(() -> new FileSlice(ch, 0, length), length, OCTETS));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412 || e.statusCode() == 409) return false; // it exists (or another writer's PUT is under way)
+      throw io("write " + key, e);
     } catch (SdkException e) {
       throw io("write " + key, e);
     }
