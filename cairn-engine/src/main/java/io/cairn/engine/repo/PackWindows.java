@@ -273,18 +273,10 @@ final class PackWindows {
 
   /** Drops every window and the spill file. */
   synchronized void clear() {
+    dropSpill();
     windows.clear();
     free.clear();
     held = 0;
     spillOff = false;
-    if (spill != null) {
-      try {
-        spill.close();
-      } catch (IOException ignored) {
-        // deleted on close; nothing more to do
-      }
-      spill = null;
-      spilled = 0;
-    }
   }
 }
