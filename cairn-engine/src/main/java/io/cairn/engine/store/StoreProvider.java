@@ -27,13 +27,8 @@ public interface StoreProvider {
    */
   default void warmUp() {}
 
-  /** The canonical form of a location, as the catalog records it. */
-  default String canonical(String location) {
-    return location;
-  }
-
-  /** The canonical form of a location whose endpoint may come from {@code env}. */
+  /** The canonical form of a location, as the catalog records it; {@code env} may name its endpoint. */
   default String canonical(String location, Map<String, String> env) {
-    return canonical(location);
+    return location;
   }
 }

@@ -23,11 +23,6 @@ public final class S3StoreProvider implements StoreProvider {
   }
 
   @Override
-  public String canonical(String location) {
-    return canonical(location, System.getenv());
-  }
-
-  @Override
   public String canonical(String location, Map<String, String> env) {
     return S3Location.parse(location, env).canonical();
   }
