@@ -68,6 +68,14 @@ public final class CheckService {
       return unindexedPacks.isEmpty() && missingPacks.isEmpty() && missingFromCatalog.isEmpty() && goneFromRepository.isEmpty()
           && copyDifferences.isEmpty();
     }
+
+    /**
+     * Whether something found is still wrong after the run (the check's verdict, exit 13 at the CLI):
+     * copies whose contents differ (never mended), or anything found when nothing was mended.
+     */
+    public boolean unresolved() {
+      return !copyDifferences.isEmpty() || repaired.isEmpty() && !clean();
+    }
   }
 
   /** Nodes of the file index compared per pair of copies of one point. */

@@ -52,6 +52,7 @@ class OrphansTest {
   void cleanRepository_hasNoOrphans() throws Exception {
     backup(ws);
     assertThat(orphans(false).clean()).isTrue();
+    assertThat(orphans(false).unresolved()).isFalse();
   }
 
   @Test
@@ -60,8 +61,10 @@ class OrphansTest {
     for (Path p : files(Path.of(repo, "index"))) Files.delete(p); // as a backup stopped before its index leaves them
     CheckService.Orphans o = orphans(false);
     assertThat(o.unindexedPacks()).isNotEmpty();
+    assertThat(o.unresolved()).as("found, not mended").isTrue();
     CheckService.Orphans fixed = orphans(true);
     assertThat(fixed.repaired()).anyMatch(r -> r.startsWith("indexed"));
+    assertThat(fixed.unresolved()).as("found and mended").isFalse();
     assertThat(orphans(false).clean()).isTrue();
     assertThat(new CheckService(ws).run(new CheckService.Request(repo, 1.0, false), Listener.NONE).ok()).isTrue();
   }
@@ -111,6 +114,7 @@ class OrphansTest {
     }
     CheckService.Orphans o = orphans(true);
     assertThat(o.copyDifferences()).singleElement().satisfies(d -> assertThat(d.difference()).contains("f0"));
+    assertThat(o.unresolved()).as("differing copies stay wrong, whatever --repair did").isTrue();
     assertThat(orphans(false).copyDifferences()).as("only reported, never mended").hasSize(1);
   }
 }
