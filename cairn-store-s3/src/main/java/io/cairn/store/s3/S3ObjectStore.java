@@ -393,12 +393,21 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public int read(String key, long offset, byte[] dst, int dstOff, int len) throws IOException {
     if (len == 0) return 0;
+    return ranged(key, offset, len, 0, in -> in.readNBytes(dst, dstOff, len));
+  }
+
+  private interface Body<T> {
+    T read(ResponseInputStream<GetObjectResponse> in) throws IOException;
+  }
+
+  /** A ranged GET whose body {@code body} reads; {@code pastEnd} when the range starts at or after the object's end. */
+  private <T> T ranged(String key, long offset, int len, T pastEnd, Body<T> body) throws IOException {
     String range = "bytes=" + offset + "-" + (offset + len - 1);
     try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)).range(range))) {
-      return in.readNBytes(dst, dstOff, len);
+      return body.read(in);
     } catch (S3Exception e) {
       if (e.statusCode() == 404) throw new MissingObjectException(key);
-      if (e.statusCode() == 416) return 0; // the range starts at or after its end
+      if (e.statusCode() == 416) return pastEnd;
       throw io("read " + key, e);
     } catch (SdkException e) {
       throw io("read " + key, e);
@@ -408,16 +417,7 @@ public final class S3ObjectStore implements ObjectStore {
   @Override
   public byte[] get(String key, long offset, int length) throws IOException {
     if (length == 0) return new byte[0];
-    String range = "bytes=" + offset + "-" + (offset + length - 1);
-    try (ResponseInputStream<GetObjectResponse> in = s3.getObject(r -> r.bucket(where.bucket()).key(where.key(key)).range(range))) {
-      return readBody(in, length);
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) throw new MissingObjectException(key);
-      if (e.statusCode() == 416) return new byte[0]; // the range starts at or after its end
-      throw io("read " + key, e);
-    } catch (SdkException e) {
-      throw io("read " + key, e);
-    }
+    return ranged(key, offset, length, new byte[0], in -> readBody(in, length));
   }
 
   @Override
